@@ -1,0 +1,578 @@
+//! Candidates → findings and usages (pure: no I/O, no printing).
+//!
+//! Each candidate URL is matched against the vendor catalogs: the host picks the vendor (a
+//! host-less path counts when the endpoint is `distinctive` or the file names a vendor host),
+//! the path goes through the vendor's segment trie, and the key placement (path segment, query
+//! parameter, body field, unscoped Bearer) picks the rules. Every matched call becomes a
+//! [`Usage`] for scope inference; a vendor call the catalog cannot map is reported, never dropped.
+
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{ids, CandSeg, Catalog, EndpointRef, KeyPlacement, LegacyEndpoint, Mapping, Method, Severity, Vendor};
+use crate::extract::url::{Piece, UrlTemplate};
+use crate::extract::{Candidate, Param, ParamLocation, Value};
+use crate::secret;
+use crate::source::{Position, SourceFile, Span};
+
+/// The legacy and v4 sides of a matched call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointInfo {
+    pub legacy: Option<String>,
+    pub v4: Option<String>,
+    pub mapping: Option<Mapping>,
+}
+
+/// A labelled span shown under the source in the human report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A few masked source lines around a finding, for the human report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// 1-based line number of the excerpt's first line.
+    pub first_line: usize,
+    /// Spans relative to `text`.
+    pub labels: Vec<Label>,
+}
+
+/// Commit that introduced a finding (history scans).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub sha: String,
+    pub date: String,
+}
+
+/// One reported problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub vendor: Option<String>,
+    pub path: String,
+    pub span: Span,
+    pub start: Position,
+    /// Exclusive end (the position just after the region).
+    pub end: Position,
+    pub message: String,
+    pub help: String,
+    pub endpoint: Option<EndpointInfo>,
+    pub scopes: Vec<String>,
+    /// The matched text with secrets masked.
+    pub snippet: String,
+    /// Hash of rule, path and normalised matched text (a key in it is hashed): no line numbers.
+    pub fingerprint: String,
+    pub commit: Option<CommitInfo>,
+    pub excerpt: Excerpt,
+}
+
+/// A vendor call found in the code: what scope it needs on v4, or why none can be said.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Usage {
+    pub vendor: String,
+    pub path: String,
+    pub line: usize,
+    /// `GET /api/v1/{key}/balance` (catalog template: never the key itself).
+    pub call: String,
+    pub v4: Option<String>,
+    pub scopes: Vec<String>,
+    pub mapping: Option<Mapping>,
+    /// Set when the call cannot be mapped: the reason.
+    pub unmapped: Option<String>,
+}
+
+/// Findings and usages of one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    pub usages: Vec<Usage>,
+}
+
+/// A finding before positions, excerpt and fingerprint are filled in.
+struct Draft<'v> {
+    rule: &'static str,
+    vendor: &'v Vendor,
+    region: Span,
+    labels: Vec<Label>,
+    vars: Vec<(&'static str, String)>,
+    migration: String,
+    endpoint: Option<EndpointInfo>,
+    scopes: Vec<String>,
+    snippet_span: Span,
+    normalised: String,
+}
+
+/// Match one file's candidates against the catalog.
+#[must_use]
+pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]) -> FileReport {
+    let lower = file.text.to_ascii_lowercase();
+    let mentioned: Vec<bool> = catalog
+        .vendors
+        .iter()
+        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
+        .collect();
+    let mut drafts = Vec::new();
+    let mut secrets: Vec<Span> = Vec::new();
+    let mut usages = Vec::new();
+    for cand in candidates {
+        check_candidate(catalog, file, cand, &mentioned, &mut drafts, &mut secrets, &mut usages);
+    }
+    secrets.sort_unstable();
+    secrets.dedup();
+    let findings = drafts.into_iter().map(|d| finish(catalog, file, d, &secrets)).collect();
+    FileReport { findings, usages }
+}
+
+#[allow(clippy::too_many_lines)]
+fn check_candidate<'v>(
+    catalog: &'v Catalog,
+    file: &SourceFile,
+    cand: &Candidate,
+    mentioned: &[bool],
+    drafts: &mut Vec<Draft<'v>>,
+    secrets: &mut Vec<Span>,
+    usages: &mut Vec<Usage>,
+) {
+    let url = UrlTemplate::parse(&cand.url);
+    let abs = |at: Span| if cand.verbatim { at.offset(cand.span.start) } else { cand.span };
+    let explicit_host = url.host.as_ref().filter(|h| !h.placeholder && h.text.contains('.'));
+    for (vi, vendor) in catalog.vendors.iter().enumerate() {
+        let hosted = match explicit_host {
+            Some(h) if vendor.owns_host(&h.text) => true,
+            Some(_) => continue,
+            None => false,
+        };
+        let segs = cand_segs(&url.segments);
+        if !vendor.api_prefixes.iter().any(|p| segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == p)) {
+            continue;
+        }
+        let found = best_match(vendor, &segs, cand.method);
+        let allowed = match found {
+            Some(EndpointRef::Legacy(i)) => hosted || vendor.legacy[i].distinctive || mentioned[vi],
+            _ => hosted || mentioned[vi],
+        };
+        if !allowed {
+            continue;
+        }
+        // secrets in this URL: literal key segment, literal key values, and key-shaped literals
+        let key_params: Vec<Param> = url
+            .query
+            .iter()
+            .map(|p| Param { span: abs(p.span), value_span: abs(p.value_span), ..p.clone() })
+            .chain(cand.params.iter().cloned())
+            .filter(|p| vendor.key_params.iter().any(|k| k.eq_ignore_ascii_case(&p.name)))
+            .collect();
+        for p in &key_params {
+            if p.value.is_literal() && !p.value_span.is_empty() {
+                secrets.push(p.value_span);
+            }
+        }
+        for s in &url.segments {
+            if !s.placeholder && secret::looks_like_key(s.text.trim_end_matches(".json")) {
+                secrets.push(abs(s.at));
+            }
+        }
+        if let Some(EndpointRef::Legacy(i)) = found
+            && let Some(seg) = vendor.legacy[i].key_segment.and_then(|k| url.segments.get(k))
+            && !seg.placeholder
+        {
+            secrets.push(abs(seg.at));
+        }
+        let line = file.position(cand.span.start).line;
+        let url_norm = normalise(&file.text, cand.span, secrets);
+        let base = |rule: &'static str, region: Span, migration: &str| Draft {
+            rule,
+            vendor,
+            region,
+            labels: Vec::new(),
+            vars: vec![("vendor", vendor.name.clone())],
+            migration: migration.to_owned(),
+            endpoint: None,
+            scopes: Vec::new(),
+            snippet_span: cand.span,
+            normalised: url_norm.clone(),
+        };
+        match found {
+            Some(EndpointRef::Legacy(i)) => {
+                let l = &vendor.legacy[i];
+                let call = l.display();
+                let scopes = vendor.legacy_scopes(l);
+                let v4 = vendor.legacy_v4_display(l);
+                let endpoint = EndpointInfo { legacy: Some(call.clone()), v4: v4.clone(), mapping: v4.as_ref().map(|_| l.mapping) };
+                let migration = legacy_migration(vendor, l, &scopes);
+                let mut fired = false;
+                if let (KeyPlacement::Path, Some(k)) = (l.key, l.key_segment) {
+                    let seg = &url.segments[k];
+                    let span = abs(seg.at);
+                    let mut d = base(ids::KEY_IN_PATH, cand.span, &migration);
+                    d.labels.push(Label { span, text: "the key is a path segment".into() });
+                    d.vars.push(("call", call.clone()));
+                    d.endpoint = Some(endpoint.clone());
+                    d.scopes.clone_from(&scopes);
+                    drafts.push(d);
+                    fired = true;
+                }
+                fired |= key_param_drafts(&key_params, cand, &call, &endpoint, &scopes, &migration, &base, drafts);
+                if let Some(reason) = &l.unmapped {
+                    let mut d = base(ids::UNMAPPED_ENDPOINT, cand.span, &migration);
+                    d.labels.push(Label { span: cand.span, text: "no v4 counterpart".into() });
+                    d.vars.push(("call", call.clone()));
+                    d.vars.push(("reason", reason.clone()));
+                    d.endpoint = Some(endpoint.clone());
+                    drafts.push(d);
+                } else if !fired {
+                    let reason = if l.key == KeyPlacement::Bearer {
+                        "it takes an unscoped legacy key as Bearer; v4 keys are generated with scopes".to_owned()
+                    } else {
+                        format!("it takes {}, which is not visible here", l.key.describe())
+                    };
+                    let mut d = base(ids::LEGACY_ENDPOINT, cand.span, &migration);
+                    d.labels.push(Label { span: cand.span, text: format!("legacy {} endpoint", l.family) });
+                    d.vars.push(("call", call.clone()));
+                    d.vars.push(("reason", reason));
+                    d.endpoint = Some(endpoint.clone());
+                    d.scopes.clone_from(&scopes);
+                    drafts.push(d);
+                }
+                usages.push(Usage {
+                    vendor: vendor.id.clone(),
+                    path: file.path.clone(),
+                    line,
+                    call,
+                    v4,
+                    scopes,
+                    mapping: (!l.v4.is_empty()).then_some(l.mapping),
+                    unmapped: l.unmapped.clone(),
+                });
+            }
+            Some(EndpointRef::V4(i)) => {
+                let e = &vendor.v4[i];
+                let call = e.display();
+                let scopes: Vec<String> = e.scope.iter().cloned().collect();
+                let endpoint = EndpointInfo { legacy: None, v4: Some(call.clone()), mapping: Some(e.status) };
+                let migration = format!(
+                    "Send the key only as `{}`{}.",
+                    vendor.auth,
+                    scope_phrase(&scopes).map(|s| format!("; the key needs {s}")).unwrap_or_default()
+                );
+                key_param_drafts(&key_params, cand, &call, &endpoint, &scopes, &migration, &base, drafts);
+                usages.push(Usage {
+                    vendor: vendor.id.clone(),
+                    path: file.path.clone(),
+                    line,
+                    call: call.clone(),
+                    v4: Some(call),
+                    scopes,
+                    mapping: Some(e.status),
+                    unmapped: None,
+                });
+            }
+            None => {
+                let call = format!("{} {}", cand.method.map_or("", Method::as_str), path_display(&url.segments, secrets, cand, &abs))
+                    .trim()
+                    .to_owned();
+                let current = vendor.current_prefixes.iter().any(|p| {
+                    segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == *p)
+                });
+                if !hosted && !current {
+                    // a host-less path that is not in the catalog: too weak to call it a vendor call
+                    continue;
+                }
+                let reason = if current {
+                    format!("this path is not in the {} catalog, so its scope is unknown", vendor.name)
+                } else {
+                    format!("this path is not in the {} catalog", vendor.name)
+                };
+                let migration = format!(
+                    "Check the vendor's v4 reference{} and add the endpoint to {} if it exists.",
+                    vendor.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
+                    vendor.file
+                );
+                let endpoint = EndpointInfo { legacy: (!current).then(|| call.clone()), v4: current.then(|| call.clone()), mapping: None };
+                key_param_drafts(&key_params, cand, &call, &endpoint, &[], &migration, &base, drafts);
+                if !current {
+                    let mut d = base(ids::UNMAPPED_ENDPOINT, cand.span, &migration);
+                    d.labels.push(Label { span: cand.span, text: "not in the catalog".into() });
+                    d.vars.push(("call", call.clone()));
+                    d.vars.push(("reason", reason.clone()));
+                    d.endpoint = Some(endpoint);
+                    drafts.push(d);
+                }
+                usages.push(Usage {
+                    vendor: vendor.id.clone(),
+                    path: file.path.clone(),
+                    line,
+                    call,
+                    v4: None,
+                    scopes: Vec::new(),
+                    mapping: None,
+                    unmapped: Some(reason),
+                });
+            }
+        }
+        return;
+    }
+}
+
+/// key-in-query / key-in-body drafts for the key parameters of a call; whether any fired.
+#[allow(clippy::too_many_arguments)]
+fn key_param_drafts<'v>(
+    key_params: &[Param],
+    cand: &Candidate,
+    call: &str,
+    endpoint: &EndpointInfo,
+    scopes: &[String],
+    migration: &str,
+    base: &impl Fn(&'static str, Span, &str) -> Draft<'v>,
+    drafts: &mut Vec<Draft<'v>>,
+) -> bool {
+    let mut fired = false;
+    for p in key_params {
+        let (rule, what) = match p.location {
+            ParamLocation::Query => (ids::KEY_IN_QUERY, "query parameter"),
+            ParamLocation::Body => (ids::KEY_IN_BODY, "body field"),
+            ParamLocation::Header => continue,
+        };
+        let inside_url = cand.span.start <= p.span.start && p.span.end <= cand.span.end;
+        let region = if inside_url { cand.span } else { p.span };
+        let mut d = base(rule, region, migration);
+        d.labels.push(Label { span: p.span, text: format!("the key as the `{}` {what}", p.name) });
+        d.vars.push(("call", call.to_owned()));
+        d.vars.push(("param", p.name.clone()));
+        d.endpoint = Some(endpoint.clone());
+        d.scopes = scopes.to_vec();
+        if !inside_url {
+            d.snippet_span = p.span;
+            d.normalised = format!("{}|{}={}", d.normalised, p.name, value_norm(&p.value));
+        }
+        drafts.push(d);
+        fired = true;
+    }
+    fired
+}
+
+fn value_norm(v: &Value) -> String {
+    match v {
+        Value::Literal(s) => format!("<{}>", &hex(&Sha256::digest(s.as_bytes()))[..12]),
+        Value::Placeholder(s) | Value::Expr(s) => s.clone(),
+    }
+}
+
+fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) -> String {
+    let Some(v4) = vendor.legacy_v4_display(l) else {
+        return format!("No v4 counterpart: {}.", l.unmapped.as_deref().unwrap_or("none documented").trim_end_matches('.'));
+    };
+    let targets: Vec<&str> = l.v4.iter().map(|&i| vendor.v4[i].id.as_str()).collect();
+    let mut s = format!(
+        "Use {v4} with `{}`{} ({} mapping {} → {}).",
+        vendor.auth,
+        scope_phrase(scopes).map(|s| format!("; the new key needs {s}")).unwrap_or_default(),
+        l.mapping.as_str(),
+        l.id,
+        targets.join(", ")
+    );
+    if let Some(n) = &l.note {
+        s.push(' ');
+        s.push_str(n.trim_end_matches('.'));
+        s.push('.');
+    }
+    s
+}
+
+fn scope_phrase(scopes: &[String]) -> Option<String> {
+    (!scopes.is_empty()).then(|| scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and "))
+}
+
+fn cand_segs(pieces: &[Piece]) -> Vec<CandSeg<'_>> {
+    let n = pieces.len();
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = if i + 1 == n { p.text.strip_suffix(".json").unwrap_or(&p.text) } else { &p.text };
+            CandSeg { text, placeholder: p.placeholder }
+        })
+        .collect()
+}
+
+/// The most specific match (most literal segments); among equals, the one whose method matches.
+fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>) -> Option<EndpointRef> {
+    let all = vendor.trie.lookup(segs);
+    let top = all.iter().map(|(_, l)| *l).max()?;
+    let best: Vec<EndpointRef> = all.iter().filter(|(_, l)| *l == top).map(|(r, _)| *r).collect();
+    let method_of = |r: &EndpointRef| match r {
+        EndpointRef::Legacy(i) => vendor.legacy[*i].method,
+        EndpointRef::V4(i) => vendor.v4[*i].method,
+    };
+    let order = |r: &EndpointRef| match r {
+        EndpointRef::Legacy(i) | EndpointRef::V4(i) => *i,
+    };
+    let pick = method.and_then(|m| best.iter().filter(|r| method_of(r) == m).min_by_key(|r| order(r)).copied());
+    pick.or_else(|| best.iter().min_by_key(|r| order(r)).copied())
+}
+
+/// The path of an unmatched call with key-shaped literals masked.
+fn path_display(segs: &[Piece], secrets: &[Span], cand: &Candidate, abs: &impl Fn(Span) -> Span) -> String {
+    let mut out = String::new();
+    for s in segs {
+        out.push('/');
+        if secrets.contains(&abs(s.at)) && cand.verbatim {
+            out.push_str(&secret::mask(&s.text));
+        } else {
+            out.push_str(&s.text);
+        }
+    }
+    out
+}
+
+/// The text of `span` with every secret inside replaced by a short hash: stable across moves,
+/// never the key itself.
+fn normalise(text: &str, span: Span, secrets: &[Span]) -> String {
+    replace_secrets(text, span, secrets, |s| format!("<{}>", &hex(&Sha256::digest(s.as_bytes()))[..12]))
+}
+
+fn replace_secrets(text: &str, span: Span, secrets: &[Span], f: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut at = span.start;
+    let mut inside: Vec<&Span> = secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end && !s.is_empty()).collect();
+    inside.sort();
+    for s in inside {
+        if s.start < at {
+            continue;
+        }
+        out.push_str(&text[at..s.start]);
+        out.push_str(&f(&text[s.range()]));
+        at = s.end;
+    }
+    out.push_str(&text[at..span.end]);
+    out
+}
+
+fn hex(b: &[u8]) -> String {
+    use std::fmt::Write;
+    b.iter().fold(String::with_capacity(b.len() * 2), |mut s, x| {
+        let _ = write!(s, "{x:02x}");
+        s
+    })
+}
+
+/// Longest snippet, in chars.
+const SNIPPET_MAX: usize = 160;
+/// A source line longer than this is cut to a window around the finding in the excerpt.
+const LINE_MAX: usize = 240;
+
+fn finish(catalog: &Catalog, file: &SourceFile, d: Draft<'_>, secrets: &[Span]) -> Finding {
+    let lint = catalog.lint(d.rule);
+    let mut vars: Vec<(&str, &str)> = d.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    vars.push(("migration", &d.migration));
+    vars.push(("auth", &d.vendor.auth));
+    let message = lint.render_message(&vars);
+    let help = lint.render_help(&vars);
+    let snippet = truncate(&replace_secrets(&file.text, d.snippet_span, secrets, secret::mask), SNIPPET_MAX);
+    let fp = hex(&Sha256::digest(format!("{}\0{}\0{}", d.rule, file.path, d.normalised).as_bytes()));
+    let mut labels = d.labels;
+    if labels.is_empty() {
+        labels.push(Label { span: d.region, text: String::new() });
+    }
+    Finding {
+        rule: d.rule.to_owned(),
+        severity: lint.severity,
+        vendor: Some(d.vendor.id.clone()),
+        path: file.path.clone(),
+        span: d.region,
+        start: file.position(d.region.start),
+        end: file.position(d.region.end),
+        message,
+        help,
+        endpoint: d.endpoint,
+        scopes: d.scopes,
+        snippet,
+        fingerprint: fp[..32].to_owned(),
+        commit: None,
+        excerpt: excerpt(file, d.region, &labels, secrets),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut t: String = s.chars().take(max - 1).collect();
+    t.push('…');
+    t
+}
+
+/// The finding's lines plus one line of context each side, secrets masked in place (same
+/// length, so spans stay valid), long lines cut to a window around the labels.
+fn excerpt(file: &SourceFile, region: Span, labels: &[Label], secrets: &[Span]) -> Excerpt {
+    let first = file.position(region.start).line;
+    let last = file.position(region.end.max(region.start)).line;
+    let lo = first.saturating_sub(1).max(1);
+    let hi = (last + 1).min(file.line_count());
+    let mut text = String::new();
+    let mut out_labels: Vec<Label> = Vec::new();
+    for line in lo..=hi {
+        let ls = file.line_span(line);
+        let masked = replace_secrets(&file.text, ls, secrets, secret::mask_in_place);
+        let in_line: Vec<&Label> = labels.iter().filter(|l| l.span.start >= ls.start && l.span.start <= ls.end).collect();
+        let (cut_start, cut_end) = if masked.len() <= LINE_MAX {
+            (0, masked.len())
+        } else if let (Some(a), Some(b)) = (in_line.iter().map(|l| l.span.start).min(), in_line.iter().map(|l| l.span.end).max()) {
+            let a = floor(&masked, (a - ls.start).saturating_sub(LINE_MAX / 4));
+            let b = ceil(&masked, (b - ls.start + LINE_MAX / 4).min(masked.len()));
+            (a, b)
+        } else {
+            (0, floor(&masked, LINE_MAX / 2))
+        };
+        if line > lo {
+            text.push('\n');
+        }
+        let prefix = if cut_start > 0 { "…" } else { "" };
+        text.push_str(prefix);
+        let base = text.len();
+        text.push_str(&masked[cut_start..cut_end]);
+        if cut_end < masked.len() {
+            text.push('…');
+        }
+        for l in in_line {
+            let s = (l.span.start - ls.start).clamp(cut_start, cut_end) - cut_start + base;
+            let e = (l.span.end.min(ls.end) - ls.start).clamp(cut_start, cut_end) - cut_start + base;
+            out_labels.push(Label { span: Span::new(s, e.max(s)), text: l.text.clone() });
+        }
+    }
+    Excerpt { text, first_line: lo, labels: out_labels }
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Sort findings and usages so output never depends on the walk order, and make fingerprints of
+/// identical findings in one file distinct (second, third … occurrence).
+pub fn finalize(findings: &mut [Finding], usages: &mut [Usage]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.start, &a.rule, a.end, &a.message).cmp(&(&b.path, b.start, &b.rule, b.end, &b.message))
+    });
+    usages.sort();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        if *n > 0 {
+            f.fingerprint = hex(&Sha256::digest(format!("{}:{n}", f.fingerprint).as_bytes()))[..32].to_owned();
+        }
+        *n += 1;
+    }
+}

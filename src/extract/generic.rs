@@ -1,0 +1,469 @@
+//! The generic extractor: works on any text (source in any language, config, `.env`, Markdown,
+//! shell, `.http` files, Postman collections, notebooks). It finds URLs and URL templates, the
+//! HTTP method written next to them (`POST https://…`, `requests.post(`, `curl -X`, a
+//! `"method": "POST"` field), curl data flags, and key fields of bodies or params maps near them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::url::classify_value;
+use super::{Candidate, ExtractConfig, Param, ParamLocation, Value};
+use crate::catalog::Method;
+use crate::source::{SourceFile, Span};
+
+/// Lines above and below a URL searched for its method and body fields.
+const WINDOW_ABOVE: usize = 3;
+const WINDOW_BELOW: usize = 8;
+
+static UPPER_METHOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(GET|POST|PUT|PATCH|DELETE)\b[^\n]{0,40}$").unwrap());
+static CALL_METHOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(get|post|put|patch|delete)(?:Async|_request|Request)?\s*[(!]\s*(?:[A-Za-z_][\w.:]*\s*\(\s*)?[fbrus$@]*["'`]?$"#)
+        .unwrap()
+});
+static CURL_X: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?:-X\s*|--request[=\s]\s*)["']?([A-Za-z]+)"#).unwrap());
+static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|\s)(?:-d|--data(?:-urlencode|-raw|-binary|-ascii)?|-F|--form)(?:\s+|=)(["']?)([A-Za-z_][\w\[\].-]*)="#)
+        .unwrap()
+});
+static CURL_GET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-G|--get)\b").unwrap());
+static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
+});
+static QUERY_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)(params|query|searchParams|qs|\bjson\b|\bdata\b|\bbody\b|\bform\b)"#).unwrap());
+
+/// Finds the candidates of one file.
+pub struct GenericExtractor {
+    field: Regex,
+}
+
+impl GenericExtractor {
+    #[must_use]
+    pub fn new(cfg: &ExtractConfig) -> Self {
+        let names = cfg.key_names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+        let names = if names.is_empty() { "key".to_owned() } else { names };
+        // "key": v · 'key' => v · \"key\": v (JSON inside a string) · "key", "value": v (Postman)
+        let field = Regex::new(&format!(r#"(\\?["'])({names})\\?["']\s*(?::|=>|=)\s*"#)).unwrap();
+        Self { field }
+    }
+
+    /// Every URL-like token in the file, with its method and nearby parameters.
+    #[must_use]
+    pub fn extract(&self, file: &SourceFile, cfg: &ExtractConfig) -> Vec<Candidate> {
+        let text = file.text.as_str();
+        let mut spans = url_spans(text, &cfg.path_anchors);
+        spans.sort_unstable();
+        spans.dedup();
+        let lines: Vec<usize> = spans.iter().map(|s| file.position(s.start).line).collect();
+        let mut out: Vec<Candidate> = spans
+            .iter()
+            .zip(&lines)
+            .map(|(&span, &line)| Candidate {
+                url: text[span.range()].to_owned(),
+                span,
+                verbatim: true,
+                method: self.method(file, span, line),
+                params: curl_params(file, span, line),
+            })
+            .collect();
+        self.attach_fields(file, &lines, &mut out);
+        out
+    }
+
+    fn method(&self, file: &SourceFile, span: Span, line: usize) -> Option<Method> {
+        let text = file.text.as_str();
+        let line_start = file.line_span(line).start;
+        let before = &text[line_start..span.start];
+        if let Some(c) = CALL_METHOD.captures(before) {
+            return Method::parse(&c[1]);
+        }
+        if let Some(c) = UPPER_METHOD.captures(before) {
+            return Method::parse(&c[1]);
+        }
+        let logical = logical_line(file, line);
+        let ltext = file.slice(logical);
+        if ltext.contains("curl") {
+            if let Some(c) = CURL_X.captures(ltext) {
+                return Method::parse(&c[1]);
+            }
+            let data = CURL_DATA.is_match(ltext) || ltext.contains("--json");
+            return Some(if data && !CURL_GET.is_match(ltext) { Method::Post } else { Method::Get });
+        }
+        // `"method": "POST"` nearby (fetch options, Postman, HTTP client config): the nearest wins.
+        let lo = line.saturating_sub(WINDOW_ABOVE + 3).max(1);
+        let hi = (line + WINDOW_BELOW).min(file.line_count());
+        let region = Span::new(file.line_span(lo).start, file.line_span(hi).end);
+        FIELD_METHOD
+            .captures_iter(file.slice(region))
+            .filter_map(|c| {
+                let at = region.start + c.get(0)?.start();
+                Some((at.abs_diff(span.start), Method::parse(&c[1])?))
+            })
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, m)| m)
+    }
+
+    /// Key fields (`"key": …`) near URLs: each goes to the nearest URL by line, within the window.
+    fn attach_fields(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate]) {
+        if out.is_empty() {
+            return;
+        }
+        let text = file.text.as_str();
+        for m in self.field.captures_iter(text) {
+            let whole = m.get(0).unwrap();
+            let name = m.get(2).unwrap();
+            if out.iter().any(|c| c.span.start <= whole.start() && whole.start() < c.span.end) {
+                continue; // part of a URL's own query string
+            }
+            let line = file.position(whole.start()).line;
+            let best = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l <= line + WINDOW_ABOVE && line <= **l + WINDOW_BELOW)
+                .min_by_key(|(_, l)| (l.abs_diff(line), **l > line));
+            let Some((idx, _)) = best else { continue };
+            let Some((value, vspan, real_name)) = read_value(text, whole.end(), name.as_str()) else { continue };
+            let Some(real_name) = real_name else { continue };
+            let line_start = file.line_span(line.saturating_sub(2).max(1)).start;
+            let location = QUERY_WORD
+                .captures_iter(&text[line_start..whole.start()])
+                .last()
+                .map_or(ParamLocation::Body, |c| {
+                    let w = c[1].to_ascii_lowercase();
+                    if matches!(w.as_str(), "params" | "query" | "searchparams" | "qs") {
+                        ParamLocation::Query
+                    } else {
+                        ParamLocation::Body
+                    }
+                });
+            out[idx].params.push(Param {
+                name: real_name,
+                location,
+                value,
+                span: Span::new(whole.start(), vspan.end),
+                value_span: vspan,
+            });
+        }
+    }
+}
+
+/// Reads the value after `"key":`. For a Postman pair `{"key": "key", "value": "…"}` the
+/// parameter's name is the first string and its value the second; a Postman pair for another
+/// name (`{"key": "agent", …}`) is not a key field (`None` name).
+fn read_value(text: &str, at: usize, name: &str) -> Option<(Value, Span, Option<String>)> {
+    let (value, span) = read_one(text, at)?;
+    let rest = &text[span.end..];
+    let after_quote = rest.trim_start_matches(['"', '\'', '\\']);
+    let skipped = rest.len() - after_quote.len();
+    let trimmed = after_quote.trim_start();
+    if let Some(r) = trimmed.strip_prefix(',') {
+        let r2 = r.trim_start();
+        let pm = ["\"value\"", "\\\"value\\\"", "'value'"].iter().find(|p| r2.starts_with(**p));
+        if let Some(p) = pm {
+            let pname = match &value {
+                Value::Literal(s) | Value::Placeholder(s) | Value::Expr(s) => s.clone(),
+            };
+            let off = span.end + skipped + (after_quote.len() - trimmed.len()) + 1 + (r.len() - r2.len()) + p.len();
+            let colon = text[off..].find(':')? + off + 1;
+            let (v, vs) = read_one(text, colon)?;
+            return Some((v, vs, (pname.eq_ignore_ascii_case(name)).then_some(pname)));
+        }
+    }
+    Some((value, span, Some(name.to_owned())))
+}
+
+/// One value: a quoted string (span inside the quotes) or an expression up to `,` `}` `)` `]` `;`.
+fn read_one(text: &str, at: usize) -> Option<(Value, Span)> {
+    let b = text.as_bytes();
+    let mut i = at;
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    let escaped = b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\''));
+    if escaped {
+        i += 1;
+    }
+    match b.get(i)? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let start = i + 1;
+            let mut j = start;
+            while j < b.len() && b[j] != *q && b[j] != b'\n' {
+                if b[j] == b'\\' {
+                    if escaped && b.get(j + 1) == Some(q) {
+                        break;
+                    }
+                    j += 1;
+                }
+                j += 1;
+            }
+            let j = j.min(b.len());
+            let s = &text[start..j];
+            Some((classify_value(s), Span::new(start, j)))
+        }
+        b'\n' | b'\r' => None,
+        _ => {
+            let start = i;
+            let mut j = i;
+            let mut depth = 0i32;
+            while j < b.len() && b[j] != b'\n' {
+                match b[j] {
+                    b'(' | b'[' => depth += 1,
+                    b')' | b']' if depth > 0 => depth -= 1,
+                    b',' | b'}' | b')' | b']' | b';' if depth == 0 => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let s = text[start..j].trim_end();
+            if s.is_empty() {
+                return None;
+            }
+            Some((Value::Expr(s.to_owned()), Span::new(start, start + s.len())))
+        }
+    }
+}
+
+/// The physical lines joined by trailing `\` continuations around `line`.
+fn logical_line(file: &SourceFile, line: usize) -> Span {
+    let cont = |l: usize| file.slice(file.line_span(l)).trim_end().ends_with('\\');
+    let mut lo = line;
+    while lo > 1 && cont(lo - 1) {
+        lo -= 1;
+    }
+    let mut hi = line;
+    while hi < file.line_count() && cont(hi) {
+        hi += 1;
+    }
+    Span::new(file.line_span(lo).start, file.line_span(hi).end)
+}
+
+/// curl `-d key=…`, `--data-urlencode "key=…"`, `-F key=…`: query with `-G`, body otherwise.
+fn curl_params(file: &SourceFile, url: Span, line: usize) -> Vec<Param> {
+    let logical = logical_line(file, line);
+    let ltext = file.slice(logical);
+    if !ltext.contains("curl") {
+        return Vec::new();
+    }
+    let location = if CURL_GET.is_match(ltext) { ParamLocation::Query } else { ParamLocation::Body };
+    let mut out = Vec::new();
+    for c in CURL_DATA.captures_iter(ltext) {
+        let name = c.get(2).unwrap();
+        let quote = c.get(1).map_or("", |m| m.as_str());
+        let vstart = logical.start + name.end() + 1;
+        let rest = &ltext[name.end() + 1..];
+        let vlen = rest
+            .find(|ch: char| if quote.is_empty() { ch.is_whitespace() } else { quote.starts_with(ch) || ch == '\n' })
+            .unwrap_or(rest.len());
+        let value = &rest[..vlen];
+        let start = logical.start + name.start();
+        if start < url.end && url.start < vstart + vlen {
+            continue;
+        }
+        out.push(Param {
+            name: name.as_str().to_owned(),
+            location,
+            value: classify_value(value),
+            span: Span::new(start, vstart + vlen),
+            value_span: Span::new(vstart, vstart + vlen),
+        });
+    }
+    out
+}
+
+/// Spans of URL tokens: every `scheme://…`, and every host-less path that starts with one of
+/// the anchors (`/api/`), extended backwards over a host or a placeholder written before it.
+fn url_spans(text: &str, anchors: &[String]) -> Vec<Span> {
+    let b = text.as_bytes();
+    let mut out: Vec<Span> = Vec::new();
+    for (i, _) in text.match_indices("://") {
+        let mut s = i;
+        while s > 0 && b[s - 1].is_ascii_alphabetic() {
+            s -= 1;
+        }
+        let scheme = &text[s..i];
+        if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+            continue;
+        }
+        let e = url_end(text, i + 3);
+        if e > i + 3 {
+            out.push(Span::new(s, e));
+        }
+    }
+    let covered = out.clone();
+    for a in anchors {
+        for (i, _) in text.match_indices(a.as_str()) {
+            if covered.iter().any(|c| c.start <= i && i < c.end) {
+                continue;
+            }
+            let s = url_start_before(text, i);
+            let e = url_end(text, i);
+            if e > i + a.len() {
+                out.push(Span::new(s, e));
+            }
+        }
+    }
+    out
+}
+
+/// Extend a host-less path backwards over `{BASE}`, `${BASE}`, `{{base}}`, `$BASE`, `%s`, or a
+/// bare host (`cc.voiso.com`).
+fn url_start_before(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    if i == 0 {
+        return 0;
+    }
+    if b[i - 1] == b'}' {
+        let mut depth = 0i32;
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            match b[j] {
+                b'}' => depth += 1,
+                b'{' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        while j > 0 && matches!(b[j - 1], b'{' | b'$' | b'#') {
+                            j -= 1;
+                        }
+                        return j;
+                    }
+                }
+                b'\n' => return i,
+                _ => {}
+            }
+            if i - j > 200 {
+                return i;
+            }
+        }
+        return i;
+    }
+    let mut j = i;
+    while j > 0 && (b[j - 1].is_ascii_alphanumeric() || matches!(b[j - 1], b'.' | b'-' | b'_' | b':')) {
+        j -= 1;
+    }
+    let word = &text[j..i];
+    if j > 0 && b[j - 1] == b'$' {
+        return j - 1;
+    }
+    if j > 0 && b[j - 1] == b'%' && word == "s" {
+        return j - 1;
+    }
+    if word.contains('.') && !word.starts_with('.') { j } else { i }
+}
+
+/// End of a URL token: stops at whitespace, quotes, brackets that are not part of a
+/// placeholder, and drops trailing sentence punctuation.
+fn url_end(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'{' => match find_close(b, i) {
+                Some(j) => i = j + 1,
+                None => break,
+            },
+            b'<' => {
+                let j = b[i + 1..].iter().position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-'));
+                match j {
+                    Some(j) if j > 0 && b[i + 1 + j] == b'>' => i += j + 2,
+                    _ => break,
+                }
+            }
+            c if c.is_ascii_whitespace() => break,
+            b'"' | b'\'' | b'`' | b'>' | b'(' | b')' | b'[' | b']' | b'}' | b'\\' | b',' | b';' | b'|' | b'^' => break,
+            _ => i += 1,
+        }
+    }
+    while i > from && matches!(b[i - 1], b'.' | b':' | b'!' | b'?' | b'*') {
+        i -= 1;
+    }
+    // keep the token on a char boundary
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn find_close(b: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (k, &c) in b.iter().enumerate().skip(open).take(200) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            b'\n' | b'"' | b'\'' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    fn run(src: &str) -> Vec<Candidate> {
+        let cfg = ExtractConfig { path_anchors: vec!["/api/".into()], key_names: vec!["key".into()] };
+        let f = SourceFile::new("t", src.to_owned(), Encoding::Utf8);
+        GenericExtractor::new(&cfg).extract(&f, &cfg)
+    }
+
+    #[test]
+    fn finds_urls_and_methods() {
+        let c = run("requests.post(f\"https://{cluster}.voiso.com/api/v1/{api_key}/click2call\", data=x)\n");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].url, "https://{cluster}.voiso.com/api/v1/{api_key}/click2call");
+        assert_eq!(c[0].method, Some(Method::Post));
+        let c = run("POST https://cc.voiso.com/api/v1/KEY/sendsms.\n");
+        assert_eq!(c[0].url, "https://cc.voiso.com/api/v1/KEY/sendsms");
+        assert_eq!(c[0].method, Some(Method::Post));
+    }
+
+    #[test]
+    fn hostless_paths_take_their_placeholder_host() {
+        let c = run("url = `${BASE}/api/v1/${key}/balance`;\nx = '{{base_url}}/api/v2/cdr?key={{api_key}}'\n");
+        assert_eq!(c[0].url, "${BASE}/api/v1/${key}/balance");
+        assert_eq!(c[1].url, "{{base_url}}/api/v2/cdr?key={{api_key}}");
+    }
+
+    #[test]
+    fn curl_flags() {
+        let c = run("curl -G https://cc.voiso.com/api/v2/cdr \\\n  --data-urlencode \"key=$VOISO_KEY\" -d page=2\n");
+        assert_eq!(c[0].method, Some(Method::Get));
+        let k = &c[0].params[0];
+        assert_eq!((k.name.as_str(), k.location), ("key", ParamLocation::Query));
+        assert_eq!(k.value, Value::Placeholder("$VOISO_KEY".into()));
+        let c = run("curl -X PUT https://cc.voiso.com/api/v1/k/campaigns/1/contacts -d key=abc\n");
+        assert_eq!(c[0].method, Some(Method::Put));
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+    }
+
+    #[test]
+    fn body_and_params_fields() {
+        let src = "payload = {\"key\": API_KEY, \"agent\": 1}\nrequests.post(\"https://cc.voiso.com/api/v3/messages/whatsapp\", json=payload)\nrequests.get(\"https://cc.voiso.com/api/v2/cdr\",\n  params={'key': 'a387aaf1f101fcdeadbeef00fe284aaf61'})\n";
+        let c = run(src);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].params.len(), 1);
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        assert_eq!(c[0].params[0].value, Value::Expr("API_KEY".into()));
+        assert_eq!(c[1].params[0].location, ParamLocation::Query);
+        assert!(c[1].params[0].value.is_literal());
+    }
+
+    #[test]
+    fn postman_pairs() {
+        let src = r#"{"url": "https://cc.voiso.com/api/v2/cdr", "query": [{"key": "key", "value": "{{voiso_key}}"}, {"key": "page", "value": "1"}]}"#;
+        let c = run(src);
+        assert_eq!(c[0].params.len(), 1);
+        assert_eq!(c[0].params[0].value, Value::Placeholder("{{voiso_key}}".into()));
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+    }
+}

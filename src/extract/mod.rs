@@ -1,0 +1,74 @@
+//! Extraction: turn a file's text into [`Candidate`]s, the vendor-agnostic description of an
+//! HTTP call as the code writes it (URL template, method, parameters, spans). The matcher in
+//! [`crate::check`] decides which candidates are vendor calls.
+//!
+//! [`generic`] works on any text. Language-aware extractors plug in beside it and produce the
+//! same [`Candidate`]s.
+
+pub mod generic;
+pub mod url;
+
+use crate::catalog::Method;
+use crate::source::Span;
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Query,
+    Body,
+    Header,
+}
+
+/// A parameter value as the code writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A literal string: may be a real secret, so it is masked in any output.
+    Literal(String),
+    /// A template placeholder or example value (`{api_key}`, `YOUR_API_KEY`, `${KEY}`).
+    Placeholder(String),
+    /// A variable or expression (`api_key`, `os.environ["KEY"]`).
+    Expr(String),
+}
+
+impl Value {
+    #[must_use]
+    pub fn is_literal(&self) -> bool {
+        matches!(self, Self::Literal(_))
+    }
+}
+
+/// A parameter sent with a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub location: ParamLocation,
+    pub value: Value,
+    /// From the name to the end of the value.
+    pub span: Span,
+    /// The value alone.
+    pub value_span: Span,
+}
+
+/// An HTTP call as the code writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The URL template as reconstructed (`https://{cluster}.voiso.com/api/v1/{key}/balance`).
+    pub url: String,
+    /// The span of the URL in the file.
+    pub span: Span,
+    /// Whether `url` is a verbatim slice of the file at `span` (so offsets inside it are spans).
+    pub verbatim: bool,
+    pub method: Option<Method>,
+    /// Parameters sent beside the URL (curl `-d`, body fields, params maps); query parameters
+    /// written inside the URL are parsed by [`url::UrlTemplate`].
+    pub params: Vec<Param>,
+}
+
+/// What extraction needs from the loaded catalogs.
+#[derive(Debug, Clone)]
+pub struct ExtractConfig {
+    /// Path prefixes that start a host-less URL (`/api/`, `/user_management/`).
+    pub path_anchors: Vec<String>,
+    /// Parameter names that carry a key (`key`).
+    pub key_names: Vec<String>,
+}

@@ -1,0 +1,19 @@
+//! `path:line:col: rule message`, one finding per line (editors and grep), then file errors.
+
+use std::io::{self, Write};
+
+use super::{Emitter, Report};
+
+pub struct Concise;
+
+impl Emitter for Concise {
+    fn emit(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        for f in r.findings {
+            writeln!(out, "{}:{}:{}: {} {}", f.path, f.start.line, f.start.column, f.rule, f.message)?;
+        }
+        for e in &r.scan.errors {
+            writeln!(out, "{}: scopeshift: {}", e.path, e.message)?;
+        }
+        Ok(())
+    }
+}

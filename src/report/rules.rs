@@ -1,0 +1,26 @@
+//! `scopeshift rules` and `scopeshift explain ID`.
+
+use std::io::{self, Write};
+
+use crate::catalog::Catalog;
+
+/// The rule table: id, severity, vendor, title.
+pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
+    let w = catalog.lints.keys().map(String::len).max().unwrap_or(2).max(2);
+    writeln!(out, "{:w$}  {:8}  {:7}  TITLE", "ID", "SEVERITY", "VENDOR")?;
+    for l in catalog.lints.values() {
+        writeln!(out, "{:w$}  {:8}  {:7}  {}", l.id, l.severity.as_str(), "all", l.title)?;
+    }
+    Ok(())
+}
+
+/// One rule's docs.
+pub fn explain(catalog: &Catalog, id: &str, out: &mut dyn Write) -> io::Result<bool> {
+    let Some(l) = catalog.lints.get(id) else { return Ok(false) };
+    writeln!(out, "{} ({}): {}", l.id, l.severity.as_str(), l.title)?;
+    for (head, body) in [("What it finds", &l.what), ("Why it matters", &l.why), ("Example", &l.example), ("Fix", &l.fix)] {
+        writeln!(out, "\n## {head}\n")?;
+        writeln!(out, "{}", body.trim_end())?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,235 @@
+//! The pipeline for a whole run: walk → read → prefilter → decode → extract → check, in
+//! parallel, each file read once; results are collected, then sorted once at the end.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ignore::WalkState;
+
+use crate::catalog::Catalog;
+use crate::check::{self, FileReport, Finding, Usage};
+use crate::extract::generic::GenericExtractor;
+use crate::extract::ExtractConfig;
+use crate::prefilter::Prefilter;
+use crate::source::SourceFile;
+use crate::walk::{self, Skip, WalkOptions};
+
+/// Default `--max-file-size`: large enough for a minified bundle, small enough to bound memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    pub no_ignore: bool,
+    pub threads: usize,
+    pub max_file_size: u64,
+}
+
+/// A file the scan could not read or skipped with a reason worth naming.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Everything a scan found: plain data, sorted.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub usages: Vec<Usage>,
+    pub errors: Vec<FileError>,
+    pub files_scanned: usize,
+    pub skipped_binary: usize,
+    pub skipped_large: usize,
+}
+
+impl ScanResult {
+    #[must_use]
+    pub fn files_skipped(&self) -> usize {
+        self.skipped_binary + self.skipped_large
+    }
+}
+
+/// The per-run engine: the catalog with its prefilter and extractor, built once, shared by
+/// every walker thread.
+pub struct Engine<'c> {
+    pub catalog: &'c Catalog,
+    prefilter: Prefilter,
+    extract_cfg: ExtractConfig,
+    generic: GenericExtractor,
+}
+
+impl<'c> Engine<'c> {
+    #[must_use]
+    pub fn new(catalog: &'c Catalog) -> Self {
+        let mut anchors: Vec<String> = catalog
+            .vendors
+            .iter()
+            .flat_map(|v| v.api_prefixes.iter().map(|p| format!("/{}/", p.join("/"))))
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        let mut key_names: Vec<String> = catalog.vendors.iter().flat_map(|v| v.key_params.clone()).collect();
+        key_names.sort();
+        key_names.dedup();
+        let extract_cfg = ExtractConfig { path_anchors: anchors, key_names };
+        Self {
+            catalog,
+            prefilter: Prefilter::new(catalog.prefilter_literals()),
+            generic: GenericExtractor::new(&extract_cfg),
+            extract_cfg,
+        }
+    }
+
+    /// Scan one file's bytes. `None` when the prefilter rules it out; `Err(Skip::Binary)` for
+    /// binary content.
+    pub fn scan_bytes(&self, path: &str, bytes: &[u8]) -> Result<Option<FileReport>, Skip> {
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        if !utf16 {
+            if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+                return Err(Skip::Binary);
+            }
+            if !self.prefilter.is_match(bytes) {
+                return Ok(None);
+            }
+            if memchr::memchr(0, bytes).is_some() {
+                return Err(Skip::Binary);
+            }
+        }
+        let file = SourceFile::decode(path, bytes);
+        if utf16 && !self.prefilter.is_match(file.text.as_bytes()) {
+            return Ok(None);
+        }
+        Ok(Some(self.scan_source(&file)))
+    }
+
+    /// Extract and check a decoded file (no prefilter).
+    #[must_use]
+    pub fn scan_source(&self, file: &SourceFile) -> FileReport {
+        let candidates = self.generic.extract(file, &self.extract_cfg);
+        check::check_file(self.catalog, file, &candidates)
+    }
+
+    /// Walk the paths and scan every file.
+    #[must_use]
+    pub fn scan(&self, opts: &ScanOptions) -> ScanResult {
+        let cwd = std::env::current_dir().ok();
+        let walk_opts = WalkOptions { paths: opts.paths.clone(), no_ignore: opts.no_ignore, threads: opts.threads };
+        let scanned = AtomicUsize::new(0);
+        let binary = AtomicUsize::new(0);
+        let large = AtomicUsize::new(0);
+        let out: Mutex<(Vec<Finding>, Vec<Usage>, Vec<FileError>)> = Mutex::default();
+        walk::walker(&walk_opts).run(|| {
+            let mut buf = Vec::with_capacity(64 * 1024);
+            let mut local: (Vec<Finding>, Vec<Usage>, Vec<FileError>) = Default::default();
+            let (cwd, scanned, binary, large, out) = (&cwd, &scanned, &binary, &large, &out);
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        local.2.push(walk_error(&err, cwd.as_deref()));
+                        return WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    flush_if_done(&mut local, out, false);
+                    return WalkState::Continue;
+                }
+                let shown = walk::display_path(entry.path(), cwd.as_deref());
+                match walk::read_file(entry.path(), opts.max_file_size, &mut buf) {
+                    Err(e) => local.2.push(FileError { path: shown, message: format!("could not read: {e}") }),
+                    Ok(Err(Skip::TooLarge(n))) => {
+                        large.fetch_add(1, Ordering::Relaxed);
+                        local.2.push(FileError {
+                            path: shown,
+                            message: format!("skipped: {} is over the max file size of {}", human_size(n), human_size(opts.max_file_size)),
+                        });
+                    }
+                    Ok(Err(_)) => {}
+                    Ok(Ok(())) => match self.scan_bytes(&shown, &buf) {
+                        Err(_) => {
+                            binary.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok(r) => {
+                            scanned.fetch_add(1, Ordering::Relaxed);
+                            if let Some(r) = r {
+                                local.0.extend(r.findings);
+                                local.1.extend(r.usages);
+                            }
+                        }
+                    },
+                }
+                if buf.capacity() > 4 * 1024 * 1024 {
+                    buf = Vec::with_capacity(64 * 1024);
+                }
+                flush_if_done(&mut local, out, false);
+                WalkState::Continue
+            })
+        });
+        let (mut findings, mut usages, mut errors) = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        check::finalize(&mut findings, &mut usages);
+        errors.sort();
+        ScanResult {
+            findings,
+            usages,
+            errors,
+            files_scanned: scanned.into_inner(),
+            skipped_binary: binary.into_inner(),
+            skipped_large: large.into_inner(),
+        }
+    }
+}
+
+type Local = (Vec<Finding>, Vec<Usage>, Vec<FileError>);
+
+/// Move a thread's results into the shared vectors once they are worth the lock.
+fn flush_if_done(local: &mut Local, out: &Mutex<Local>, force: bool) {
+    if local.0.is_empty() && local.1.is_empty() && local.2.is_empty() {
+        return;
+    }
+    if force || local.0.len() + local.1.len() + local.2.len() >= 1 {
+        let mut g = out.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        g.0.append(&mut local.0);
+        g.1.append(&mut local.1);
+        g.2.append(&mut local.2);
+    }
+}
+
+fn walk_error(err: &ignore::Error, cwd: Option<&Path>) -> FileError {
+    let mut path = None;
+    let mut e = err;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(walk::display_path(p, cwd));
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            _ => break,
+        }
+    }
+    let message = match e {
+        ignore::Error::Loop { child, .. } => {
+            path = path.or_else(|| Some(walk::display_path(child, cwd)));
+            "symlink loop: not followed".to_owned()
+        }
+        other => format!("could not read: {other}"),
+    };
+    FileError { path: path.unwrap_or_else(|| "<walk>".into()), message }
+}
+
+/// `1.5 MB`, `50 MB`, `512 B`.
+#[must_use]
+pub fn human_size(n: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let f = n as f64;
+    if n >= 1024 * 1024 {
+        format!("{:.1} MiB", f / (1024.0 * 1024.0)).replace(".0 ", " ")
+    } else if n >= 1024 {
+        format!("{:.1} KiB", f / 1024.0).replace(".0 ", " ")
+    } else {
+        format!("{n} B")
+    }
+}

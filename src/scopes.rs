@@ -1,0 +1,75 @@
+//! Usages → the minimal scope set per vendor: the union of the scopes every call needs, each
+//! with the file:line evidence, plus the calls that could not be mapped (never dropped).
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Mapping};
+use crate::check::Usage;
+
+/// One call that needs a scope.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub path: String,
+    pub line: usize,
+    pub call: String,
+    pub v4: Option<String>,
+    pub mapping: Option<Mapping>,
+}
+
+/// A call with no v4 scope to give.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unmapped {
+    pub path: String,
+    pub line: usize,
+    pub call: String,
+    pub reason: String,
+}
+
+/// The scopes one vendor's key needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorScopes {
+    pub vendor: String,
+    pub name: String,
+    /// False when the vendor publishes no scopes (the manifest says so instead of inventing one).
+    pub scopes_published: bool,
+    pub scopes: BTreeMap<String, Vec<Evidence>>,
+    pub unmapped: Vec<Unmapped>,
+}
+
+/// Aggregate usages per vendor, sorted by vendor id, scopes and evidence sorted and deduplicated.
+#[must_use]
+pub fn infer(catalog: &Catalog, usages: &[Usage]) -> Vec<VendorScopes> {
+    let mut out: BTreeMap<&str, VendorScopes> = BTreeMap::new();
+    for u in usages {
+        let Some(v) = catalog.vendor(&u.vendor) else { continue };
+        let entry = out.entry(v.id.as_str()).or_insert_with(|| VendorScopes {
+            vendor: v.id.clone(),
+            name: v.name.clone(),
+            scopes_published: v.scopes_published(),
+            scopes: BTreeMap::new(),
+            unmapped: Vec::new(),
+        });
+        if let Some(reason) = &u.unmapped {
+            entry.unmapped.push(Unmapped { path: u.path.clone(), line: u.line, call: u.call.clone(), reason: reason.clone() });
+        }
+        for s in &u.scopes {
+            entry.scopes.entry(s.clone()).or_default().push(Evidence {
+                path: u.path.clone(),
+                line: u.line,
+                call: u.call.clone(),
+                v4: u.v4.clone(),
+                mapping: u.mapping,
+            });
+        }
+    }
+    let mut out: Vec<VendorScopes> = out.into_values().collect();
+    for v in &mut out {
+        for ev in v.scopes.values_mut() {
+            ev.sort();
+            ev.dedup();
+        }
+        v.unmapped.sort();
+        v.unmapped.dedup();
+    }
+    out
+}

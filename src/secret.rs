@@ -1,0 +1,52 @@
+//! Secrets are never written in full: every output goes through these helpers.
+
+/// `****b6c3`: all but the last 4 characters hidden (a value of 4 characters or fewer is hidden whole).
+#[must_use]
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    if n <= 4 {
+        return "****".to_owned();
+    }
+    let tail: String = secret.chars().skip(n - 4).collect();
+    format!("****{tail}")
+}
+
+/// Same-length masking for source excerpts, so spans into the text stay valid: every
+/// character but the last 4 becomes `*` (all of them when the value is 8 characters or fewer).
+#[must_use]
+pub fn mask_in_place(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = if n > 8 { 4 } else { 0 };
+    secret.chars().enumerate().map(|(i, c)| if i + keep < n { '*' } else { c }).collect()
+}
+
+/// Whether a literal looks like a real credential rather than a word or a placeholder:
+/// 16+ characters of `[A-Za-z0-9_-]` (or `.` inside), mixing letters and digits.
+#[must_use]
+pub fn looks_like_key(s: &str) -> bool {
+    s.len() >= 16
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && !s.contains("..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_last_four() {
+        assert_eq!(mask("a204cf426a66db3f2680f211b29978a10ed78fff247ad35f"), "****d35f");
+        assert_eq!(mask("abcd"), "****");
+        assert_eq!(mask_in_place("0123456789"), "******6789");
+        assert_eq!(mask_in_place("short"), "*****");
+    }
+
+    #[test]
+    fn key_shapes() {
+        assert!(looks_like_key("a204cf426a66db3f2680f211b29978a10ed78fff247ad35f"));
+        assert!(!looks_like_key("click2call"));
+        assert!(!looks_like_key("agents_status_json_file"));
+    }
+}
