@@ -68,6 +68,9 @@ switch sync table tag target task team template tenant test thread ticket timer 
 topic trace track transfer trigger type unit update upload usage user value vendor
 version view visit wallet warning webhook widget window worker workspace zone
 """.split()
+# words that are keywords somewhere (Python, Go, Java, JS, Ruby, Rust): never bare identifiers
+WORDS = [w for w in WORDS if w not in {"import", "export", "package", "default", "switch", "type", "map",
+                                        "retry", "match", "loop", "use", "static", "final", "end", "in"}]
 
 VERBS = """
 get set load save fetch create update delete build parse render handle process validate
@@ -237,12 +240,12 @@ def py_header(g: G) -> str:
 JS_STMTS = [
     lambda g: f"const {g.cc()} = await {g.fn_cc()}({g.cc()}, {g.num()});",
     lambda g: f"if (!{g.cc()}) {{\n  return {g.cc()};\n}}",
-    lambda g: f"const res = await fetch(`{g.url()}`, {{ headers: {{ Accept: 'application/json' }} }});",
+    lambda g: f"const {g.cc()}Res = await fetch(`{g.url()}`, {{ headers: {{ Accept: 'application/json' }} }});",
     lambda g: f"// {g.sentence()}",
     lambda g: f"logger.debug('{g.sentence()}', {{ {g.cc()}, {g.cc()} }});",
     lambda g: f"for (const {g.w()} of {g.cc()}) {{\n  {g.cc()}.push({g.w()}.{g.cc()});\n}}",
     lambda g: f"const {g.cc()} = {{ {g.w()}: {g.num()}, {g.w()}: '{g.sentence(2, 5)}', {g.w()}: {str(g.r.random() < 0.5).lower()} }};",
-    lambda g: f"const url = new URL('{g.url()}', baseUrl);",
+    lambda g: f"const {g.cc()}Url = new URL('{g.url()}', baseUrl);",
     lambda g: f"try {{\n  {g.cc()} = JSON.parse({g.cc()});\n}} catch (err) {{\n  throw new Error(`{g.sentence(3, 6)}: ${{err.message}}`);\n}}",
     lambda g: f"const {g.cc()} = {g.cc()}.filter((x) => x.{g.cc()} > {g.num()}).map((x) => x.{g.w()});",
     lambda g: f"cache.set(`{g.w()}:${{{g.cc()}}}`, {g.cc()}, {{ ttl: {g.num(10, 3600)} }});",
@@ -252,9 +255,8 @@ JS_STMTS = [
 def js_block(g: G) -> str:
     body = "\n".join(_stmts(g, JS_STMTS, 3, 10)) + f"\nreturn {g.cc()};"
     exp = "export " if g.r.random() < 0.6 else ""
-    asy = "async " if g.r.random() < 0.6 else ""
     doc = f"/**\n * {g.sentence()}.\n * @param {{string}} {g.cc()}\n */\n" if g.r.random() < 0.5 else ""
-    return f"{doc}{exp}{asy}function {g.fn_cc()}({g.cc()}, {g.cc()} = {{}}) {{\n{indent(body, 2)}\n}}\n\n"
+    return f"{doc}{exp}async function {g.fn_cc()}({g.cc()}, {g.cc()} = {{}}) {{\n{indent(body, 2)}\n}}\n\n"
 
 
 def js_header(g: G) -> str:
@@ -491,6 +493,7 @@ def sh_block(g: G) -> str:
             lines.append(f'for f in "${g.sn()}"/*.{g.r.choice(["json", "yaml", "txt"])}; do\n  {g.fn_sn()} "$f"\ndone')
         else:
             lines.append(f'export {g.const()}="{g.url()}"')
+    lines.append("return 0")
     return f"{g.fn_sn()}() {{\n{indent(chr(10).join(lines), 2)}\n}}\n\n"
 
 

@@ -281,6 +281,22 @@ fn check_candidate<'v>(
                     // a host-less path that is not in the catalog: too weak to call it a vendor call
                     continue;
                 }
+                if segs.len() >= 2 && vendor.trie.is_prefix(&segs) {
+                    // a base URL (`https://cc.voiso.com/api/v1/`): the calls built on it are legacy
+                    if !current {
+                        let mut d = base(ids::LEGACY_ENDPOINT, cand.span, &format!(
+                            "Move the calls built on this base URL to the v4 API under `/{}` with `{}`.",
+                            vendor.current_prefixes.iter().next().map(|p| p.join("/")).unwrap_or_default(),
+                            vendor.auth
+                        ));
+                        d.labels.push(Label { span: cand.span, text: "legacy API base URL".into() });
+                        d.vars.push(("call", call.clone()));
+                        d.vars.push(("reason", "a legacy API base URL; the calls built on it send the legacy key".into()));
+                        d.endpoint = Some(EndpointInfo { legacy: Some(call), v4: None, mapping: None });
+                        drafts.push(d);
+                    }
+                    return;
+                }
                 let reason = if current {
                     format!("this path is not in the {} catalog, so its scope is unknown", vendor.name)
                 } else {

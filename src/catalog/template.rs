@@ -129,6 +129,30 @@ impl<T: Copy> PathTrie<T> {
         }
         out
     }
+
+    /// Whether `path` is a proper prefix of some template (a base URL such as `/api/v1`).
+    #[must_use]
+    pub fn is_prefix(&self, path: &[CandSeg<'_>]) -> bool {
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((node, i)) = stack.pop() {
+            let n = &self.nodes[node];
+            if i == path.len() {
+                if !n.lit.is_empty() || n.param.is_some() {
+                    return true;
+                }
+                continue;
+            }
+            if let Some(p) = n.param {
+                stack.push((p, i + 1));
+            }
+            if !path[i].placeholder
+                && let Some(&c) = n.lit.get(path[i].text)
+            {
+                stack.push((c, i + 1));
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +186,8 @@ mod tests {
         assert_eq!(t.lookup(&segs("/api/v1/campaigns/7")), vec![(2, 3)]);
         assert_eq!(t.lookup(&segs("/api/v1/{k}/campaigns/{c}/contacts")), vec![(3, 4)]);
         assert!(t.lookup(&segs("/api/v1/{k}/other")).is_empty());
+        assert!(t.is_prefix(&segs("/api/v1")));
+        assert!(!t.is_prefix(&segs("/api/v1/abc/balance")));
         // a placeholder never matches a literal segment
         assert!(t.lookup(&segs("/api/v1/{k}/{what}")).is_empty());
     }

@@ -32,6 +32,11 @@ static CURL_GET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-G|-
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
 });
+/// `" + api_key + "` after a URL string: the operator, the expression, and whether a string follows.
+static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^["']\s*(?:\+|\.\.?|<<)\s*([A-Za-z_$@][\w$.]*(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,40}\))?)(?:\s*(?:\+|\.\.?|<<)\s*(["']))?"#)
+        .unwrap()
+});
 static QUERY_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)(params|query|searchParams|qs|\bjson\b|\bdata\b|\bbody\b|\bform\b)"#).unwrap());
 
@@ -45,8 +50,12 @@ impl GenericExtractor {
     pub fn new(cfg: &ExtractConfig) -> Self {
         let names = cfg.key_names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
         let names = if names.is_empty() { "key".to_owned() } else { names };
-        // "key": v · 'key' => v · \"key\": v (JSON inside a string) · "key", "value": v (Postman)
-        let field = Regex::new(&format!(r#"(\\?["'])({names})\\?["']\s*(?::|=>|=)\s*"#)).unwrap();
+        // "key": v · 'key' => v · \"key\": v (JSON inside a string) · {"key": "key", "value": v}
+        // (Postman) · { key: v } (object literal) · q.Set("key", v) / .queryParam("key", v)
+        let field = Regex::new(&format!(
+            r#"(?:\\?["']({names})\\?["']\s*(?::|=>|=)\s*|[{{,]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
+        ))
+        .unwrap();
         Self { field }
     }
 
@@ -61,12 +70,15 @@ impl GenericExtractor {
         let mut out: Vec<Candidate> = spans
             .iter()
             .zip(&lines)
-            .map(|(&span, &line)| Candidate {
-                url: text[span.range()].to_owned(),
-                span,
-                verbatim: true,
-                method: self.method(file, span, line),
-                params: curl_params(file, span, line),
+            .map(|(&span, &line)| {
+                let (url, whole) = join_concat(text, span).unwrap_or_else(|| (text[span.range()].to_owned(), span));
+                Candidate {
+                    verbatim: whole == span,
+                    url,
+                    span: whole,
+                    method: self.method(file, span, line),
+                    params: curl_params(file, span, line),
+                }
             })
             .collect();
         self.attach_fields(file, &lines, &mut out);
@@ -114,7 +126,8 @@ impl GenericExtractor {
         let text = file.text.as_str();
         for m in self.field.captures_iter(text) {
             let whole = m.get(0).unwrap();
-            let name = m.get(2).unwrap();
+            let Some(name) = m.get(1).or_else(|| m.get(2)).or_else(|| m.get(4)) else { continue };
+            let setter = m.get(3).map(|f| f.as_str().to_ascii_lowercase());
             if out.iter().any(|c| c.span.start <= whole.start() && whole.start() < c.span.end) {
                 continue; // part of a URL's own query string
             }
@@ -125,10 +138,20 @@ impl GenericExtractor {
                 .filter(|(_, l)| **l <= line + WINDOW_ABOVE && line <= **l + WINDOW_BELOW)
                 .min_by_key(|(_, l)| (l.abs_diff(line), **l > line));
             let Some((idx, _)) = best else { continue };
-            let Some((value, vspan, real_name)) = read_value(text, whole.end(), name.as_str()) else { continue };
+            let read = if m.get(1).is_some() {
+                read_value(text, whole.end(), name.as_str())
+            } else {
+                read_one(text, whole.end()).map(|(v, s)| (v, s, Some(name.as_str().to_owned())))
+            };
+            let Some((value, vspan, real_name)) = read else { continue };
             let Some(real_name) = real_name else { continue };
             let line_start = file.line_span(line.saturating_sub(2).max(1)).start;
-            let location = QUERY_WORD
+            let location = if let Some(f) = setter {
+                // url.Values.Set, searchParams.append, queryParam, addQueryParameter: query;
+                // put/field/add on a body or form builder: body
+                if ["query", "set", "append"].iter().any(|w| f.contains(w)) { ParamLocation::Query } else { ParamLocation::Body }
+            } else {
+                QUERY_WORD
                 .captures_iter(&text[line_start..whole.start()])
                 .last()
                 .map_or(ParamLocation::Body, |c| {
@@ -138,7 +161,8 @@ impl GenericExtractor {
                     } else {
                         ParamLocation::Body
                     }
-                });
+                })
+            };
             out[idx].params.push(Param {
                 name: real_name,
                 location,
@@ -224,6 +248,35 @@ fn read_one(text: &str, at: usize) -> Option<(Value, Span)> {
             Some((Value::Expr(s.to_owned()), Span::new(start, start + s.len())))
         }
     }
+}
+
+/// A URL string continued by concatenation on the same line (`"…/api/v1/" + key + "/balance"`,
+/// PHP `.`, Lua `..`, C++ `<<`): the joined template with each expression as a `{placeholder}`,
+/// and the span of the whole expression.
+fn join_concat(text: &str, span: Span) -> Option<(String, Span)> {
+    let mut url = text[span.range()].to_owned();
+    let mut end = span.end;
+    let mut joined = false;
+    for _ in 0..16 {
+        let Some(c) = CONCAT.captures(&text[end..]) else { break };
+        let expr = c.get(1)?.as_str();
+        url.push('{');
+        url.push_str(expr.trim_start_matches(['$', '@']));
+        url.push('}');
+        joined = true;
+        let whole = c.get(0)?;
+        end += whole.end();
+        if c.get(2).is_none() {
+            break;
+        }
+        let next = url_end(text, end);
+        if next == end {
+            break;
+        }
+        url.push_str(&text[end..next]);
+        end = next;
+    }
+    joined.then_some((url, Span::new(span.start, end)))
 }
 
 /// The physical lines joined by trailing `\` continuations around `line`.
@@ -435,6 +488,15 @@ mod tests {
     }
 
     #[test]
+    fn joins_concatenation() {
+        let c = run("fetch(\"https://cc.voiso.com/api/v1/\" + key + \"/agents_status.json\")\n");
+        assert_eq!(c[0].url, "https://cc.voiso.com/api/v1/{key}/agents_status.json");
+        assert!(!c[0].verbatim);
+        let c = run("$u = 'https://cc.voiso.com/api/v2/cdr?key=' . $apiKey;\n");
+        assert_eq!(c[0].url, "https://cc.voiso.com/api/v2/cdr?key={apiKey}");
+    }
+
+    #[test]
     fn curl_flags() {
         let c = run("curl -G https://cc.voiso.com/api/v2/cdr \\\n  --data-urlencode \"key=$VOISO_KEY\" -d page=2\n");
         assert_eq!(c[0].method, Some(Method::Get));
@@ -456,6 +518,17 @@ mod tests {
         assert_eq!(c[0].params[0].value, Value::Expr("API_KEY".into()));
         assert_eq!(c[1].params[0].location, ParamLocation::Query);
         assert!(c[1].params[0].value.is_literal());
+    }
+
+    #[test]
+    fn object_literals_and_setters() {
+        let c = run("axios.get('https://cc.voiso.com/api/v2/cdr', { params: { key: apiKey, page: 1 } })\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        assert_eq!(c[0].params[0].value, Value::Expr("apiKey".into()));
+        let c = run("u := \"https://cc.voiso.com/api/v2/cdr\"\nq.Set(\"key\", apiKey)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 
     #[test]
