@@ -8,9 +8,8 @@ fn main() {
     for (konst, dir) in [("VENDORS", "rules/vendors"), ("LINTS", "rules/lints")] {
         let dir = root.join(dir);
         println!("cargo::rerun-if-changed={}", dir.display());
-        let mut files: Vec<_> = fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
+        let mut files: Vec<_> =
+            fs::read_dir(&dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
         files.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"));
         files.sort();
         writeln!(out, "pub static {konst}: &[(&str, &str)] = &[").unwrap();

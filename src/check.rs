@@ -8,7 +8,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{ids, CandSeg, Catalog, EndpointRef, KeyPlacement, LegacyEndpoint, Mapping, Method, Severity, Vendor};
+use crate::catalog::{
+    CandSeg, Catalog, EndpointRef, KeyPlacement, LegacyEndpoint, Mapping, Method, Severity, Vendor, ids,
+};
 use crate::extract::url::{Piece, UrlTemplate};
 use crate::extract::{Candidate, Param, ParamLocation, Value};
 use crate::secret;
@@ -146,7 +148,11 @@ fn check_candidate<'v>(
             None => false,
         };
         let segs = cand_segs(&url.segments);
-        if !vendor.api_prefixes.iter().any(|p| segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == p)) {
+        if !vendor
+            .api_prefixes
+            .iter()
+            .any(|p| segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == p))
+        {
             continue;
         }
         let found = best_match(vendor, &segs, cand.method);
@@ -201,7 +207,11 @@ fn check_candidate<'v>(
                 let call = l.display();
                 let scopes = vendor.legacy_scopes(l);
                 let v4 = vendor.legacy_v4_display(l);
-                let endpoint = EndpointInfo { legacy: Some(call.clone()), v4: v4.clone(), mapping: v4.as_ref().map(|_| l.mapping) };
+                let endpoint = EndpointInfo {
+                    legacy: Some(call.clone()),
+                    v4: v4.clone(),
+                    mapping: v4.as_ref().map(|_| l.mapping),
+                };
                 let migration = legacy_migration(vendor, l, &scopes);
                 let mut fired = false;
                 if let (KeyPlacement::Path, Some(k)) = (l.key, l.key_segment) {
@@ -271,12 +281,17 @@ fn check_candidate<'v>(
                 });
             }
             None => {
-                let call = format!("{} {}", cand.method.map_or("", Method::as_str), path_display(&url.segments, secrets, cand, &abs))
-                    .trim()
-                    .to_owned();
-                let current = vendor.current_prefixes.iter().any(|p| {
-                    segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == *p)
-                });
+                let call = format!(
+                    "{} {}",
+                    cand.method.map_or("", Method::as_str),
+                    path_display(&url.segments, secrets, cand, &abs)
+                )
+                .trim()
+                .to_owned();
+                let current = vendor
+                    .current_prefixes
+                    .iter()
+                    .any(|p| segs.len() >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == *p));
                 if !hosted && !current {
                     // a host-less path that is not in the catalog: too weak to call it a vendor call
                     continue;
@@ -284,14 +299,21 @@ fn check_candidate<'v>(
                 if segs.len() >= 2 && vendor.trie.is_prefix(&segs) {
                     // a base URL (`https://cc.voiso.com/api/v1/`): the calls built on it are legacy
                     if !current {
-                        let mut d = base(ids::LEGACY_ENDPOINT, cand.span, &format!(
-                            "Move the calls built on this base URL to the v4 API under `/{}` with `{}`.",
-                            vendor.current_prefixes.iter().next().map(|p| p.join("/")).unwrap_or_default(),
-                            vendor.auth
-                        ));
+                        let mut d = base(
+                            ids::LEGACY_ENDPOINT,
+                            cand.span,
+                            &format!(
+                                "Move the calls built on this base URL to the v4 API under `/{}` with `{}`.",
+                                vendor.current_prefixes.iter().next().map(|p| p.join("/")).unwrap_or_default(),
+                                vendor.auth
+                            ),
+                        );
                         d.labels.push(Label { span: cand.span, text: "legacy API base URL".into() });
                         d.vars.push(("call", call.clone()));
-                        d.vars.push(("reason", "a legacy API base URL; the calls built on it send the legacy key".into()));
+                        d.vars.push((
+                            "reason",
+                            "a legacy API base URL; the calls built on it send the legacy key".into(),
+                        ));
                         d.endpoint = Some(EndpointInfo { legacy: Some(call), v4: None, mapping: None });
                         drafts.push(d);
                     }
@@ -307,7 +329,11 @@ fn check_candidate<'v>(
                     vendor.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
                     vendor.file
                 );
-                let endpoint = EndpointInfo { legacy: (!current).then(|| call.clone()), v4: current.then(|| call.clone()), mapping: None };
+                let endpoint = EndpointInfo {
+                    legacy: (!current).then(|| call.clone()),
+                    v4: current.then(|| call.clone()),
+                    mapping: None,
+                };
                 key_param_drafts(&key_params, cand, &call, &endpoint, &[], &migration, &base, drafts);
                 if !current {
                     let mut d = base(ids::UNMAPPED_ENDPOINT, cand.span, &migration);
@@ -379,7 +405,10 @@ fn value_norm(v: &Value) -> String {
 
 fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) -> String {
     let Some(v4) = vendor.legacy_v4_display(l) else {
-        return format!("No v4 counterpart: {}.", l.unmapped.as_deref().unwrap_or("none documented").trim_end_matches('.'));
+        return format!(
+            "No v4 counterpart: {}.",
+            l.unmapped.as_deref().unwrap_or("none documented").trim_end_matches('.')
+        );
     };
     let targets: Vec<&str> = l.v4.iter().map(|&i| vendor.v4[i].id.as_str()).collect();
     let mut s = format!(
@@ -391,8 +420,11 @@ fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) -> S
         targets.join(", ")
     );
     if let Some(n) = &l.note {
+        let n = n.trim_end_matches('.');
+        let mut chars = n.chars();
         s.push(' ');
-        s.push_str(n.trim_end_matches('.'));
+        s.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        s.push_str(chars.as_str());
         s.push('.');
     }
     s
@@ -453,7 +485,8 @@ fn normalise(text: &str, span: Span, secrets: &[Span]) -> String {
 fn replace_secrets(text: &str, span: Span, secrets: &[Span], f: impl Fn(&str) -> String) -> String {
     let mut out = String::new();
     let mut at = span.start;
-    let mut inside: Vec<&Span> = secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end && !s.is_empty()).collect();
+    let mut inside: Vec<&Span> =
+        secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end && !s.is_empty()).collect();
     inside.sort();
     for s in inside {
         if s.start < at {
@@ -533,10 +566,13 @@ fn excerpt(file: &SourceFile, region: Span, labels: &[Label], secrets: &[Span]) 
     for line in lo..=hi {
         let ls = file.line_span(line);
         let masked = replace_secrets(&file.text, ls, secrets, secret::mask_in_place);
-        let in_line: Vec<&Label> = labels.iter().filter(|l| l.span.start >= ls.start && l.span.start <= ls.end).collect();
+        let in_line: Vec<&Label> =
+            labels.iter().filter(|l| l.span.start >= ls.start && l.span.start <= ls.end).collect();
         let (cut_start, cut_end) = if masked.len() <= LINE_MAX {
             (0, masked.len())
-        } else if let (Some(a), Some(b)) = (in_line.iter().map(|l| l.span.start).min(), in_line.iter().map(|l| l.span.end).max()) {
+        } else if let (Some(a), Some(b)) =
+            (in_line.iter().map(|l| l.span.start).min(), in_line.iter().map(|l| l.span.end).max())
+        {
             let a = floor(&masked, (a - ls.start).saturating_sub(LINE_MAX / 4));
             let b = ceil(&masked, (b - ls.start + LINE_MAX / 4).min(masked.len()));
             (a, b)

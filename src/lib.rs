@@ -111,7 +111,9 @@ fn scan(catalog: &Catalog, args: &ScanArgs) -> Result<ScanResult, Error> {
 fn check(catalog: &Catalog, args: &CheckArgs, stdout: &mut dyn Write) -> Result<ExitStatus, Error> {
     for id in args.select.iter().chain(&args.ignore) {
         if !catalog.lints.contains_key(id) {
-            return Err(Error::Usage(format!("unknown rule `{id}` in --select/--ignore; `scopeshift rules` lists them")));
+            return Err(Error::Usage(format!(
+                "unknown rule `{id}` in --select/--ignore; `scopeshift rules` lists them"
+            )));
         }
     }
     let result = scan(catalog, &args.scan)?;
@@ -124,7 +126,9 @@ fn check(catalog: &Catalog, args: &CheckArgs, stdout: &mut dyn Write) -> Result<
         .collect();
     let scope_sets = scopes::infer(catalog, &result.usages);
     let report = Report { catalog, scan: &result, findings: &findings, scopes: &scope_sets };
-    let color = args.output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = args.output.is_none()
+        && io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let emitter = report::emitter(args.format, color);
     write_to(args.output.as_deref(), stdout, |w| emitter.emit(&report, w))?;
     Ok(if findings.is_empty() || args.exit_zero { ExitStatus::Clean } else { ExitStatus::Findings })

@@ -9,8 +9,8 @@ use ignore::WalkState;
 
 use crate::catalog::Catalog;
 use crate::check::{self, FileReport, Finding, Usage};
-use crate::extract::generic::GenericExtractor;
 use crate::extract::ExtractConfig;
+use crate::extract::generic::GenericExtractor;
 use crate::prefilter::Prefilter;
 use crate::source::SourceFile;
 use crate::walk::{self, Skip, WalkOptions};
@@ -64,11 +64,8 @@ pub struct Engine<'c> {
 impl<'c> Engine<'c> {
     #[must_use]
     pub fn new(catalog: &'c Catalog) -> Self {
-        let mut anchors: Vec<String> = catalog
-            .vendors
-            .iter()
-            .flat_map(|v| v.api_prefixes.iter().map(|p| format!("/{}/", p.join("/"))))
-            .collect();
+        let mut anchors: Vec<String> =
+            catalog.vendors.iter().flat_map(|v| v.api_prefixes.iter().map(|p| format!("/{}/", p.join("/")))).collect();
         anchors.sort();
         anchors.dedup();
         let mut key_names: Vec<String> = catalog.vendors.iter().flat_map(|v| v.key_params.clone()).collect();
@@ -144,7 +141,11 @@ impl<'c> Engine<'c> {
                         large.fetch_add(1, Ordering::Relaxed);
                         local.2.push(FileError {
                             path: shown,
-                            message: format!("skipped: {} is over the max file size of {}", human_size(n), human_size(opts.max_file_size)),
+                            message: format!(
+                                "skipped: {} is over the max file size of {}",
+                                human_size(n),
+                                human_size(opts.max_file_size)
+                            ),
                         });
                     }
                     Ok(Err(_)) => {}
@@ -168,7 +169,8 @@ impl<'c> Engine<'c> {
                 WalkState::Continue
             })
         });
-        let (mut findings, mut usages, mut errors) = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (mut findings, mut usages, mut errors) =
+            out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         check::finalize(&mut findings, &mut usages);
         errors.sort();
         ScanResult {

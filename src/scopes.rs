@@ -50,7 +50,12 @@ pub fn infer(catalog: &Catalog, usages: &[Usage]) -> Vec<VendorScopes> {
             unmapped: Vec::new(),
         });
         if let Some(reason) = &u.unmapped {
-            entry.unmapped.push(Unmapped { path: u.path.clone(), line: u.line, call: u.call.clone(), reason: reason.clone() });
+            entry.unmapped.push(Unmapped {
+                path: u.path.clone(),
+                line: u.line,
+                call: u.call.clone(),
+                reason: reason.clone(),
+            });
         }
         for s in &u.scopes {
             entry.scopes.entry(s.clone()).or_default().push(Evidence {

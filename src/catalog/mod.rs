@@ -28,6 +28,25 @@ impl RuleFileError {
     fn new(file: &str, message: impl Into<String>) -> Self {
         Self { file: file.to_owned(), location: None, message: message.into() }
     }
+
+    /// Errors found after parsing start with the row id (`L7: …`): point at that row's line.
+    fn locate_in(mut self, text: &str) -> Self {
+        if self.location.is_some() {
+            return self;
+        }
+        let Some(id) = self.message.split(':').next().filter(|id| !id.contains(' ')) else { return self };
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim_start().trim_start_matches(['-', '{', ' ']);
+            if let Some(rest) = t.strip_prefix("id:") {
+                let v = rest.trim_start();
+                if v.strip_prefix(id).is_some_and(|r| r.is_empty() || r.starts_with([',', ' ', '}', '#'])) {
+                    self.location = Some((n as u64 + 1, (line.len() - t.len()) as u64 + 1));
+                    break;
+                }
+            }
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -326,7 +345,7 @@ impl Catalog {
         let mut out = Self { vendors: Vec::new(), lints: BTreeMap::new() };
         for (file, text) in vendors {
             let raw: RawVendor = parse_yaml(file, text)?;
-            let v = compile_vendor(file, raw)?;
+            let v = compile_vendor(file, raw).map_err(|e| e.locate_in(text))?;
             if out.vendors.iter().any(|o| o.id == v.id) {
                 return Err(RuleFileError::new(file, format!("vendor id `{}` is defined twice", v.id)));
             }
@@ -382,7 +401,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<
     serde_saphyr::from_str(text).map_err(|e| {
         let loc = e.location().map(|l| (l.line(), l.column())).filter(|(l, _)| *l > 0);
         let plain = e.without_snippet().to_string();
-        let message = plain.lines().next().unwrap_or("invalid YAML").to_owned();
+        let mut message = plain.lines().next().unwrap_or("invalid YAML").to_owned();
+        if let Some(i) = message.rfind(" at line ").filter(|_| loc.is_some()) {
+            message.truncate(i);
+        }
         RuleFileError { file: file.to_owned(), location: loc, message }
     })
 }
@@ -484,7 +506,9 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
             "body" => KeyPlacement::Body,
             "query-or-body" => KeyPlacement::QueryOrBody,
             "bearer" => KeyPlacement::Bearer,
-            _ => return Err(err(format!("{id}: `key` must be path, query, body, query-or-body or bearer, not `{key}`"))),
+            _ => {
+                return Err(err(format!("{id}: `key` must be path, query, body, query-or-body or bearer, not `{key}`")));
+            }
         };
         let key_segment = path.param_index("key");
         if key == KeyPlacement::Path && key_segment.is_none() {
@@ -492,11 +516,16 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
         }
         let mut idx = Vec::new();
         for t in &targets {
-            let i = v4.iter().position(|e| &e.id == t).ok_or_else(|| err(format!("{id}: maps to unknown v4 endpoint `{t}`")))?;
+            let i = v4
+                .iter()
+                .position(|e| &e.id == t)
+                .ok_or_else(|| err(format!("{id}: maps to unknown v4 endpoint `{t}`")))?;
             idx.push(i);
         }
         if idx.is_empty() != unmapped.is_some() {
-            return Err(err(format!("{id}: a legacy endpoint maps to v4 endpoints or says why not in `unmapped`, not both")));
+            return Err(err(format!(
+                "{id}: a legacy endpoint maps to v4 endpoints or says why not in `unmapped`, not both"
+            )));
         }
         if !api_prefixes.iter().any(|p: &Vec<String>| starts_with(&path.segs, p)) {
             return Err(err(format!("{id}: path `{}` is under none of the api_prefixes", path.text)));
@@ -605,7 +634,8 @@ mod tests {
 
     #[test]
     fn template_rendering_leaves_unknown_braces() {
-        let s = render_template("{vendor} key in {call}", &[("vendor", "Voiso"), ("call", "GET /api/v1/{key}/balance")]);
+        let s =
+            render_template("{vendor} key in {call}", &[("vendor", "Voiso"), ("call", "GET /api/v1/{key}/balance")]);
         assert_eq!(s, "Voiso key in GET /api/v1/{key}/balance");
         assert_eq!(render_template("a {x} b", &[]), "a {x} b");
     }

@@ -160,10 +160,7 @@ mod tests {
     use super::*;
 
     fn segs(p: &str) -> Vec<CandSeg<'_>> {
-        p.trim_start_matches('/')
-            .split('/')
-            .map(|t| CandSeg { text: t, placeholder: t.starts_with('{') })
-            .collect()
+        p.trim_start_matches('/').split('/').map(|t| CandSeg { text: t, placeholder: t.starts_with('{') }).collect()
     }
 
     #[test]

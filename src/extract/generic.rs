@@ -25,8 +25,10 @@ static CALL_METHOD: LazyLock<Regex> = LazyLock::new(|| {
 static CURL_X: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?:-X\s*|--request[=\s]\s*)["']?([A-Za-z]+)"#).unwrap());
 static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)(?:-d|--data(?:-urlencode|-raw|-binary|-ascii)?|-F|--form)(?:\s+|=)(["']?)([A-Za-z_][\w\[\].-]*)="#)
-        .unwrap()
+    Regex::new(
+        r#"(?:^|\s)(?:-d|--data(?:-urlencode|-raw|-binary|-ascii)?|-F|--form)(?:\s+|=)(["']?)([A-Za-z_][\w\[\].-]*)="#,
+    )
+    .unwrap()
 });
 static CURL_GET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-G|--get)\b").unwrap());
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
@@ -149,12 +151,13 @@ impl GenericExtractor {
             let location = if let Some(f) = setter {
                 // url.Values.Set, searchParams.append, queryParam, addQueryParameter: query;
                 // put/field/add on a body or form builder: body
-                if ["query", "set", "append"].iter().any(|w| f.contains(w)) { ParamLocation::Query } else { ParamLocation::Body }
+                if ["query", "set", "append"].iter().any(|w| f.contains(w)) {
+                    ParamLocation::Query
+                } else {
+                    ParamLocation::Body
+                }
             } else {
-                QUERY_WORD
-                .captures_iter(&text[line_start..whole.start()])
-                .last()
-                .map_or(ParamLocation::Body, |c| {
+                QUERY_WORD.captures_iter(&text[line_start..whole.start()]).last().map_or(ParamLocation::Body, |c| {
                     let w = c[1].to_ascii_lowercase();
                     if matches!(w.as_str(), "params" | "query" | "searchparams" | "qs") {
                         ParamLocation::Query

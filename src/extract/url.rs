@@ -114,7 +114,8 @@ pub fn is_placeholder(s: &str) -> bool {
         && s.bytes().any(|b| b.is_ascii_uppercase());
     let filler = s.len() >= 4 && s.bytes().all(|b| b == b'x' || b == b'X' || b == b'*' || b == b'.');
     let example = s.to_ascii_lowercase();
-    let example = ["your_", "your-", "my_api", "insert_", "api_key_here", "changeme", "<"].iter().any(|p| example.contains(p));
+    let example =
+        ["your_", "your-", "my_api", "insert_", "api_key_here", "changeme", "<"].iter().any(|p| example.contains(p));
     upper || filler || example
 }
 

@@ -9,10 +9,9 @@ use miette::{
     SourceSpan, SpanContents,
 };
 
-use super::{plural, Emitter, Report};
+use super::{Emitter, Report, plural};
 use crate::catalog::Severity;
 use crate::check::Finding;
-use crate::scan::human_size;
 
 pub struct Human {
     pub color: bool,
@@ -27,6 +26,7 @@ impl Emitter for Human {
             let mut s = String::new();
             handler.render_report(&mut s, &FindingDiagnostic::new(f)).map_err(io::Error::other)?;
             out.write_all(s.as_bytes())?;
+            writeln!(out)?;
         }
         for e in &r.scan.errors {
             writeln!(out, "scopeshift: {}: {}", e.path, e.message)?;
@@ -74,7 +74,6 @@ impl Emitter for Human {
         if r.scopes.iter().any(|v| !v.scopes.is_empty() || !v.unmapped.is_empty()) {
             writeln!(out, "Run `scopeshift scopes` for the manifest with the file:line behind each scope.")?;
         }
-        let _ = human_size;
         Ok(())
     }
 }

@@ -100,11 +100,8 @@ impl Emitter for Json {
                 commit: f.commit.as_ref().map(|c| JCommit { sha: &c.sha, date: &c.date }),
             })
             .collect();
-        let scopes = r
-            .scopes
-            .iter()
-            .map(|v| (v.vendor.as_str(), v.scopes.keys().map(String::as_str).collect()))
-            .collect();
+        let scopes =
+            r.scopes.iter().map(|v| (v.vendor.as_str(), v.scopes.keys().map(String::as_str).collect())).collect();
         let errors = r.scan.errors.iter().map(|e| JError { path: &e.path, message: &e.message }).collect();
         let mut by_severity = BTreeMap::new();
         by_severity.insert("error", r.count(Severity::Error));

@@ -47,7 +47,10 @@ impl Emitter for Manifest {
                 writeln!(
                     out,
                     "    note: {}",
-                    yaml_str(&format!("{} publishes no key scopes: use one key per integration and environment, and disable unused keys", v.name))
+                    yaml_str(&format!(
+                        "{} publishes no key scopes: use one key per integration and environment, and disable unused keys",
+                        v.name
+                    ))
                 )?;
             }
             if !v.unmapped.is_empty() {

@@ -18,7 +18,9 @@ pub fn list(catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
 pub fn explain(catalog: &Catalog, id: &str, out: &mut dyn Write) -> io::Result<bool> {
     let Some(l) = catalog.lints.get(id) else { return Ok(false) };
     writeln!(out, "{} ({}): {}", l.id, l.severity.as_str(), l.title)?;
-    for (head, body) in [("What it finds", &l.what), ("Why it matters", &l.why), ("Example", &l.example), ("Fix", &l.fix)] {
+    for (head, body) in
+        [("What it finds", &l.what), ("Why it matters", &l.why), ("Example", &l.example), ("Fix", &l.fix)]
+    {
         writeln!(out, "\n## {head}\n")?;
         writeln!(out, "{}", body.trim_end())?;
     }
