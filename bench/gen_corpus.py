@@ -160,11 +160,11 @@ class G:
         return "/".join(segs)
 
     def url(self) -> str:
-        """A URL of some other API. ~3% `?key=`, ~0.7% long hex path segment."""
+        """A URL of some other API. ~0.6% `?key=`, ~0.2% long hex path segment."""
         x = self.r.random()
-        if x < 0.03:
+        if x < 0.006:
             return f"https://{self._c(KEY_HOSTS)}?key={self.tok(self._ri(24, 39))}&{self.w()}={self.num()}"
-        if x < 0.037:
+        if x < 0.008:
             return f"https://{self._c(HEX_HOSTS)}/api/v1/{self.hexs(self._ri(24, 32))}/{self.w()}s"
         if x < 0.25:
             return f"/api/v{self._ri(1, 3)}/{self.path()}"

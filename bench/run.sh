@@ -151,6 +151,10 @@ run_one() { # tool out_file
 
 say "corpus $CORPUS: $(numfmt --to=iec-i --suffix=B "$TOTAL") on disk, $(numfmt --to=iec-i --suffix=B "$SCANNED") not ignored"
 say "tools: $TOOLS; runs: $RUNS; threads: ${THREADS:-default}; cores: $(nproc)"
+LOAD=$(cut -d ' ' -f 1 /proc/loadavg)
+if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.5 else 1)" "$LOAD"; then
+    say "warning: load average $LOAD: something else is running, timings will be noisy"
+fi
 [[ -n $SS ]] && say "scopeshift: $SS"
 [[ -n $RG ]] && say "rg: $RG ($("$RG" --version | head -n 1))"
 

@@ -153,6 +153,11 @@ fn write_to(
             let mut w = BufWriter::new(file);
             f(&mut w).and_then(|()| w.flush()).map_err(io_err(format!("cannot write {}", p.display())))
         }
-        None => f(stdout).and_then(|()| stdout.flush()).map_err(io_err("writing output")),
+        // a closed pipe (`scopeshift check | head`) is not an error: the exit code still says
+        // whether there were findings
+        None => match f(stdout).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(io_err("writing output")),
+        },
     }
 }

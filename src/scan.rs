@@ -117,29 +117,29 @@ impl<'c> Engine<'c> {
         let scanned = AtomicUsize::new(0);
         let binary = AtomicUsize::new(0);
         let large = AtomicUsize::new(0);
-        let out: Mutex<(Vec<Finding>, Vec<Usage>, Vec<FileError>)> = Mutex::default();
+        let out: Mutex<Local> = Mutex::default();
         walk::walker(&walk_opts).run(|| {
             let mut buf = Vec::with_capacity(64 * 1024);
-            let mut local: (Vec<Finding>, Vec<Usage>, Vec<FileError>) = Default::default();
-            let (cwd, scanned, binary, large, out) = (&cwd, &scanned, &binary, &large, &out);
+            let mut local = Collector { local: Local::default(), out: &out };
+            let (cwd, scanned, binary, large) = (&cwd, &scanned, &binary, &large);
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(err) => {
-                        local.2.push(walk_error(&err, cwd.as_deref()));
+                        local.local.2.push(walk_error(&err, cwd.as_deref()));
                         return WalkState::Continue;
                     }
                 };
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    flush_if_done(&mut local, out, false);
                     return WalkState::Continue;
                 }
                 let shown = walk::display_path(entry.path(), cwd.as_deref());
+                let l = &mut local.local;
                 match walk::read_file(entry.path(), opts.max_file_size, &mut buf) {
-                    Err(e) => local.2.push(FileError { path: shown, message: format!("could not read: {e}") }),
+                    Err(e) => l.2.push(FileError { path: shown, message: format!("could not read: {e}") }),
                     Ok(Err(Skip::TooLarge(n))) => {
                         large.fetch_add(1, Ordering::Relaxed);
-                        local.2.push(FileError {
+                        l.2.push(FileError {
                             path: shown,
                             message: format!(
                                 "skipped: {} is over the max file size of {}",
@@ -156,8 +156,8 @@ impl<'c> Engine<'c> {
                         Ok(r) => {
                             scanned.fetch_add(1, Ordering::Relaxed);
                             if let Some(r) = r {
-                                local.0.extend(r.findings);
-                                local.1.extend(r.usages);
+                                l.0.extend(r.findings);
+                                l.1.extend(r.usages);
                             }
                         }
                     },
@@ -165,7 +165,6 @@ impl<'c> Engine<'c> {
                 if buf.capacity() > 4 * 1024 * 1024 {
                     buf = Vec::with_capacity(64 * 1024);
                 }
-                flush_if_done(&mut local, out, false);
                 WalkState::Continue
             })
         });
@@ -186,16 +185,19 @@ impl<'c> Engine<'c> {
 
 type Local = (Vec<Finding>, Vec<Usage>, Vec<FileError>);
 
-/// Move a thread's results into the shared vectors once they are worth the lock.
-fn flush_if_done(local: &mut Local, out: &Mutex<Local>, force: bool) {
-    if local.0.is_empty() && local.1.is_empty() && local.2.is_empty() {
-        return;
-    }
-    if force || local.0.len() + local.1.len() + local.2.len() >= 1 {
-        let mut g = out.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        g.0.append(&mut local.0);
-        g.1.append(&mut local.1);
-        g.2.append(&mut local.2);
+/// One walker thread's results, moved into the shared vectors once, when the thread's visitor
+/// is dropped at the end of the walk (no lock per file).
+struct Collector<'a> {
+    local: Local,
+    out: &'a Mutex<Local>,
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        let mut g = self.out.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        g.0.append(&mut self.local.0);
+        g.1.append(&mut self.local.1);
+        g.2.append(&mut self.local.2);
     }
 }
 

@@ -6,6 +6,9 @@
 //! encodings, symlinks, FIFOs, unreadable files, output stability across thread counts, path
 //! display, exit codes and `--select`/`--ignore`, and a closed stdout pipe.
 
+// Skipped tests say why on stderr.
+#![allow(clippy::print_stderr)]
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
