@@ -61,7 +61,8 @@ fn run(args: &[&str], dir: &Path) -> Out {
     let json = if stdout.trim().is_empty() {
         Value::Null
     } else {
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"))
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"))
     };
     let code = out.status.code().unwrap_or_else(|| panic!("killed by a signal: {:?}\nstderr:\n{stderr}", out.status));
     Out { code, stdout, json, stderr }
@@ -105,7 +106,12 @@ fn errors(json: &Value) -> Vec<(String, String)> {
         .as_array()
         .expect("`errors` is an array")
         .iter()
-        .map(|e| (e["path"].as_str().expect("error path").to_owned(), e["message"].as_str().expect("error message").to_owned()))
+        .map(|e| {
+            (
+                e["path"].as_str().expect("error path").to_owned(),
+                e["message"].as_str().expect("error message").to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -114,11 +120,7 @@ fn summary(json: &Value, field: &str) -> u64 {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -238,7 +240,10 @@ fn non_utf8_files_are_scanned_with_correct_lines() {
     assert_eq!(out.code, 1, "stderr: {}", out.stderr);
     assert_eq!(
         findings(&out.json),
-        vec![("latin1.py".to_owned(), "key-in-path".to_owned(), 3), ("utf16.py".to_owned(), "key-in-query".to_owned(), 2)]
+        vec![
+            ("latin1.py".to_owned(), "key-in-path".to_owned(), 3),
+            ("utf16.py".to_owned(), "key-in-query".to_owned(), 2)
+        ]
     );
     assert_eq!(summary(&out.json, "files_skipped"), 0);
 }
@@ -397,7 +402,10 @@ fn exit_codes_and_rule_selection() {
 
     let (_d, root) = tree();
     write_file(&root, "src/a.py", format!("{PATH_CALL}{QUERY_CALL}"));
-    let both = vec![("src/a.py".to_owned(), "key-in-path".to_owned(), 1), ("src/a.py".to_owned(), "key-in-query".to_owned(), 2)];
+    let both = vec![
+        ("src/a.py".to_owned(), "key-in-path".to_owned(), 1),
+        ("src/a.py".to_owned(), "key-in-query".to_owned(), 2),
+    ];
 
     let out = check(&[], &root);
     assert_eq!(out.code, 1);

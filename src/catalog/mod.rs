@@ -507,7 +507,9 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
             "query-or-body" => KeyPlacement::QueryOrBody,
             "bearer" => KeyPlacement::Bearer,
             _ => {
-                return Err(err(format!("{id}: `key` must be path, query, body, query-or-body or bearer, not `{key}`")));
+                return Err(err(format!(
+                    "{id}: `key` must be path, query, body, query-or-body or bearer, not `{key}`"
+                )));
             }
         };
         let key_segment = path.param_index("key");
