@@ -125,7 +125,8 @@ fn check(catalog: &Catalog, args: &CheckArgs, stdout: &mut dyn Write) -> Result<
         .cloned()
         .collect();
     let scope_sets = scopes::infer(catalog, &result.usages);
-    let report = Report { catalog, scan: &result, findings: &findings, scopes: &scope_sets };
+    let report =
+        Report { catalog, scan: &result, findings: &findings, scopes: &scope_sets, stale_baseline: &[], drift: None };
     let color = args.output.is_none()
         && io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -137,7 +138,14 @@ fn check(catalog: &Catalog, args: &CheckArgs, stdout: &mut dyn Write) -> Result<
 fn scopes(catalog: &Catalog, args: &ScopesArgs, stdout: &mut dyn Write) -> Result<ExitStatus, Error> {
     let result = scan(catalog, &args.scan)?;
     let scope_sets = scopes::infer(catalog, &result.usages);
-    let report = Report { catalog, scan: &result, findings: &result.findings, scopes: &scope_sets };
+    let report = Report {
+        catalog,
+        scan: &result,
+        findings: &result.findings,
+        scopes: &scope_sets,
+        stale_baseline: &[],
+        drift: None,
+    };
     write_to(args.output.as_deref(), stdout, |w| report::manifest::Manifest.emit_report(&report, w))?;
     Ok(ExitStatus::Clean)
 }

@@ -78,3 +78,15 @@ pub fn infer(catalog: &Catalog, usages: &[Usage]) -> Vec<VendorScopes> {
     }
     out
 }
+
+/// The difference between the scopes the code needs and a manifest's grant, for one vendor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeDrift {
+    pub vendor: String,
+    /// Needed by a call, not granted: the call would get 403 with the new key.
+    pub missing: Vec<String>,
+    /// Granted, needed by no call: broader than least privilege.
+    pub unused: Vec<String>,
+    /// Granted and needed.
+    pub kept: Vec<String>,
+}

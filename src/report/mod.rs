@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::catalog::{Catalog, Severity};
 use crate::check::Finding;
 use crate::scan::ScanResult;
-use crate::scopes::VendorScopes;
+use crate::scopes::{ScopeDrift, VendorScopes};
 
 /// Everything an emitter may show.
 pub struct Report<'a> {
@@ -21,6 +21,11 @@ pub struct Report<'a> {
     /// The findings to show (after `--select`/`--ignore`), sorted.
     pub findings: &'a [Finding],
     pub scopes: &'a [VendorScopes],
+    /// `--baseline` entries that matched no finding any more (fingerprints, sorted).
+    pub stale_baseline: &'a [String],
+    /// `--manifest`: per vendor, the needed scopes the manifest lacks and the granted ones no
+    /// call needs.
+    pub drift: Option<&'a [ScopeDrift]>,
 }
 
 impl Report<'_> {
