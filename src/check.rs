@@ -77,6 +77,10 @@ pub struct Usage {
     pub vendor: String,
     pub path: String,
     pub line: usize,
+    /// The call's span in the file (for findings about the call, such as `scope-missing`).
+    pub span: Span,
+    /// Literal keys inside the call, to mask when the call's line is shown again.
+    pub secrets: Vec<Span>,
     /// `GET /api/v1/{key}/balance` (catalog template: never the key itself).
     pub call: String,
     pub v4: Option<String>,
@@ -93,18 +97,44 @@ pub struct FileReport {
     pub usages: Vec<Usage>,
 }
 
-/// A finding before positions, excerpt and fingerprint are filled in.
-struct Draft<'v> {
-    rule: &'static str,
-    vendor: &'v Vendor,
-    region: Span,
-    labels: Vec<Label>,
-    vars: Vec<(&'static str, String)>,
-    migration: String,
-    endpoint: Option<EndpointInfo>,
-    scopes: Vec<String>,
-    snippet_span: Span,
-    normalised: String,
+/// A finding before positions, excerpt and fingerprint are filled in by [`finish`].
+pub struct Draft<'v> {
+    pub rule: &'static str,
+    pub vendor: Option<&'v Vendor>,
+    /// The region reported (line/column/end).
+    pub region: Span,
+    pub labels: Vec<Label>,
+    /// Message and help template variables.
+    pub vars: Vec<(&'static str, String)>,
+    pub migration: String,
+    pub endpoint: Option<EndpointInfo>,
+    pub scopes: Vec<String>,
+    pub snippet_span: Span,
+    /// What the fingerprint hashes besides rule and path: no line numbers, no secrets.
+    pub normalised: String,
+}
+
+impl<'v> Draft<'v> {
+    /// A draft for `rule` at `region`, its snippet and fingerprint taken from the region's text.
+    #[must_use]
+    pub fn new(rule: &'static str, vendor: Option<&'v Vendor>, file: &SourceFile, region: Span) -> Self {
+        let mut vars = Vec::new();
+        if let Some(v) = vendor {
+            vars.push(("vendor", v.name.clone()));
+        }
+        Self {
+            rule,
+            vendor,
+            region,
+            labels: Vec::new(),
+            vars,
+            migration: String::new(),
+            endpoint: None,
+            scopes: Vec::new(),
+            snippet_span: region,
+            normalised: file.slice(region).to_owned(),
+        }
+    }
 }
 
 /// Match one file's candidates against the catalog.
@@ -191,7 +221,7 @@ fn check_candidate<'v>(
         let url_norm = normalise(&file.text, cand.span, secrets);
         let base = |rule: &'static str, region: Span, migration: &str| Draft {
             rule,
-            vendor,
+            vendor: Some(vendor),
             region,
             labels: Vec::new(),
             vars: vec![("vendor", vendor.name.clone())],
@@ -251,6 +281,12 @@ fn check_candidate<'v>(
                     vendor: vendor.id.clone(),
                     path: file.path.clone(),
                     line,
+                    span: cand.span,
+                    secrets: secrets
+                        .iter()
+                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
+                        .copied()
+                        .collect(),
                     call,
                     v4,
                     scopes,
@@ -273,6 +309,12 @@ fn check_candidate<'v>(
                     vendor: vendor.id.clone(),
                     path: file.path.clone(),
                     line,
+                    span: cand.span,
+                    secrets: secrets
+                        .iter()
+                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
+                        .copied()
+                        .collect(),
                     call: call.clone(),
                     v4: Some(call),
                     scopes,
@@ -347,6 +389,12 @@ fn check_candidate<'v>(
                     vendor: vendor.id.clone(),
                     path: file.path.clone(),
                     line,
+                    span: cand.span,
+                    secrets: secrets
+                        .iter()
+                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
+                        .copied()
+                        .collect(),
                     call,
                     v4: None,
                     scopes: Vec::new(),
@@ -513,11 +561,16 @@ const SNIPPET_MAX: usize = 160;
 /// A source line longer than this is cut to a window around the finding in the excerpt.
 const LINE_MAX: usize = 240;
 
-fn finish(catalog: &Catalog, file: &SourceFile, d: Draft<'_>, secrets: &[Span]) -> Finding {
+/// Render a draft into a finding: message and help from the rule's templates, positions,
+/// masked snippet and excerpt, fingerprint.
+#[must_use]
+pub fn finish(catalog: &Catalog, file: &SourceFile, d: Draft<'_>, secrets: &[Span]) -> Finding {
     let lint = catalog.lint(d.rule);
     let mut vars: Vec<(&str, &str)> = d.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     vars.push(("migration", &d.migration));
-    vars.push(("auth", &d.vendor.auth));
+    if let Some(v) = d.vendor {
+        vars.push(("auth", &v.auth));
+    }
     let message = lint.render_message(&vars);
     let help = lint.render_help(&vars);
     let snippet = truncate(&replace_secrets(&file.text, d.snippet_span, secrets, secret::mask), SNIPPET_MAX);
@@ -529,7 +582,7 @@ fn finish(catalog: &Catalog, file: &SourceFile, d: Draft<'_>, secrets: &[Span]) 
     Finding {
         rule: d.rule.to_owned(),
         severity: lint.severity,
-        vendor: Some(d.vendor.id.clone()),
+        vendor: d.vendor.map(|v| v.id.clone()),
         path: file.path.clone(),
         span: d.region,
         start: file.position(d.region.start),

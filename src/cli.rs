@@ -34,6 +34,12 @@ pub enum Command {
         /// Rule id, as listed by `scopeshift rules`.
         id: String,
     },
+    /// Print the settings in effect and the file each came from.
+    Config {
+        /// Use this config file instead of discovering `scopeshift.toml` / `.scopeshift.toml`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Options shared by every command that scans.
@@ -45,21 +51,33 @@ pub struct ScanArgs {
     /// Also scan files that .gitignore/.ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Skip files larger than this (bytes, or with K, M, G suffix); skipped files are named.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "50M")]
-    pub max_file_size: u64,
+    /// Skip files larger than this (bytes, or with K, M, G suffix; default 50M); skipped files are named.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Worker threads (0: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Scan the content staged in the git index (for a pre-commit hook), not the work tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// Load extra vendor catalogs (a YAML file, or every .yaml in a directory); repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Use this config file instead of discovering `scopeshift.toml` / `.scopeshift.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore inline `scopeshift: allow(…)` comments (CI on untrusted changes).
+    #[arg(long)]
+    pub no_inline_allow: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -72,6 +90,18 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Compare the scopes the code needs with this manifest: scope-missing / scope-unused.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Report only findings that are not in this baseline; stale entries are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings as a baseline to FILE and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print the settings in effect (as `scopeshift config`) and exit.
+    #[arg(long)]
+    pub show_config: bool,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ pub struct ScanOptions {
     pub no_ignore: bool,
     pub threads: usize,
     pub max_file_size: u64,
+    pub excludes: Option<crate::config::Excludes>,
 }
 
 /// A file the scan could not read or skipped with a reason worth naming.
@@ -56,14 +57,22 @@ impl ScanResult {
 /// every walker thread.
 pub struct Engine<'c> {
     pub catalog: &'c Catalog,
+    /// Honour inline `scopeshift: allow(…)` comments (off with `--no-inline-allow`).
+    inline_allow: bool,
     prefilter: Prefilter,
     extract_cfg: ExtractConfig,
     generic: GenericExtractor,
 }
 
 impl<'c> Engine<'c> {
+    /// An engine that honours inline allow comments.
     #[must_use]
     pub fn new(catalog: &'c Catalog) -> Self {
+        Self::with_inline_allow(catalog, true)
+    }
+
+    #[must_use]
+    pub fn with_inline_allow(catalog: &'c Catalog, inline_allow: bool) -> Self {
         let mut anchors: Vec<String> =
             catalog.vendors.iter().flat_map(|v| v.api_prefixes.iter().map(|p| format!("/{}/", p.join("/")))).collect();
         anchors.sort();
@@ -72,9 +81,14 @@ impl<'c> Engine<'c> {
         key_names.sort();
         key_names.dedup();
         let extract_cfg = ExtractConfig { path_anchors: anchors, key_names };
+        let mut literals = catalog.prefilter_literals();
+        if inline_allow {
+            literals.push(crate::suppress::MARKER.to_owned());
+        }
         Self {
             catalog,
-            prefilter: Prefilter::new(catalog.prefilter_literals()),
+            inline_allow,
+            prefilter: Prefilter::new(literals),
             generic: GenericExtractor::new(&extract_cfg),
             extract_cfg,
         }
@@ -106,14 +120,23 @@ impl<'c> Engine<'c> {
     #[must_use]
     pub fn scan_source(&self, file: &SourceFile) -> FileReport {
         let candidates = self.generic.extract(file, &self.extract_cfg);
-        check::check_file(self.catalog, file, &candidates)
+        let mut r = check::check_file(self.catalog, file, &candidates);
+        if self.inline_allow {
+            crate::suppress::apply(self.catalog, file, &mut r.findings);
+        }
+        r
     }
 
     /// Walk the paths and scan every file.
     #[must_use]
     pub fn scan(&self, opts: &ScanOptions) -> ScanResult {
         let cwd = std::env::current_dir().ok();
-        let walk_opts = WalkOptions { paths: opts.paths.clone(), no_ignore: opts.no_ignore, threads: opts.threads };
+        let walk_opts = WalkOptions {
+            paths: opts.paths.clone(),
+            no_ignore: opts.no_ignore,
+            threads: opts.threads,
+            excludes: opts.excludes.clone(),
+        };
         let scanned = AtomicUsize::new(0);
         let binary = AtomicUsize::new(0);
         let large = AtomicUsize::new(0);
@@ -180,6 +203,42 @@ impl<'c> Engine<'c> {
             skipped_binary: binary.into_inner(),
             skipped_large: large.into_inner(),
         }
+    }
+}
+
+impl Engine<'_> {
+    /// Scan in-memory files (the staged content of a commit): same pipeline, no walk.
+    #[must_use]
+    pub fn scan_blobs(&self, files: Vec<(String, Result<Vec<u8>, u64>)>, max_file_size: u64) -> ScanResult {
+        let mut r = ScanResult::default();
+        for (shown, content) in files {
+            match content {
+                Err(n) => {
+                    r.skipped_large += 1;
+                    r.errors.push(FileError {
+                        path: shown,
+                        message: format!(
+                            "skipped: {} is over the max file size of {}",
+                            human_size(n),
+                            human_size(max_file_size)
+                        ),
+                    });
+                }
+                Ok(bytes) => match self.scan_bytes(&shown, &bytes) {
+                    Err(_) => r.skipped_binary += 1,
+                    Ok(found) => {
+                        r.files_scanned += 1;
+                        if let Some(f) = found {
+                            r.findings.extend(f.findings);
+                            r.usages.extend(f.usages);
+                        }
+                    }
+                },
+            }
+        }
+        check::finalize(&mut r.findings, &mut r.usages);
+        r.errors.sort();
+        r
     }
 }
 

@@ -90,3 +90,44 @@ pub struct ScopeDrift {
     /// Granted and needed.
     pub kept: Vec<String>,
 }
+
+/// A scope manifest as read back for `check --manifest` (only `vendors.<v>.scopes` is the
+/// contract; evidence and the rest are ignored).
+#[derive(Debug, serde::Deserialize)]
+pub struct ManifestFile {
+    pub version: u32,
+    #[serde(default)]
+    pub vendors: BTreeMap<String, ManifestVendor>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ManifestVendor {
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// Needed vs granted, per vendor present on either side, sorted.
+#[must_use]
+pub fn drift(needed: &[VendorScopes], manifest: &ManifestFile) -> Vec<ScopeDrift> {
+    let mut vendors: Vec<&str> =
+        needed.iter().map(|v| v.vendor.as_str()).chain(manifest.vendors.keys().map(String::as_str)).collect();
+    vendors.sort_unstable();
+    vendors.dedup();
+    vendors
+        .into_iter()
+        .map(|vendor| {
+            let need: Vec<&String> =
+                needed.iter().find(|v| v.vendor == vendor).map(|v| v.scopes.keys().collect()).unwrap_or_default();
+            let mut granted: Vec<&String> =
+                manifest.vendors.get(vendor).map(|m| m.scopes.iter().collect()).unwrap_or_default();
+            granted.sort();
+            granted.dedup();
+            ScopeDrift {
+                vendor: vendor.to_owned(),
+                missing: need.iter().filter(|s| !granted.contains(s)).map(|s| (*s).clone()).collect(),
+                unused: granted.iter().filter(|s| !need.contains(s)).map(|s| (*s).clone()).collect(),
+                kept: need.iter().filter(|s| granted.contains(s)).map(|s| (*s).clone()).collect(),
+            }
+        })
+        .collect()
+}

@@ -14,6 +14,8 @@ pub struct WalkOptions {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
     pub threads: usize,
+    /// Config excludes, applied to files and directories (an excluded directory is not entered).
+    pub excludes: Option<crate::config::Excludes>,
 }
 
 /// Build the parallel walker over every path given.
@@ -25,12 +27,12 @@ pub fn walker(opts: &WalkOptions) -> WalkParallel {
     for p in paths {
         b.add(p);
     }
-    b.standard_filters(!opts.no_ignore)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+    b.standard_filters(!opts.no_ignore).hidden(false).require_git(false).follow_links(false).threads(opts.threads);
+    let excludes = opts.excludes.clone();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    b.filter_entry(move |e| {
+        e.file_name() != ".git" && !excludes.as_ref().is_some_and(|x| e.depth() > 0 && x.is_excluded(e.path(), &cwd))
+    });
     b.build_parallel()
 }
 

@@ -281,7 +281,7 @@ pub struct Lint {
 }
 
 /// Variables a lint message template may use.
-pub const TEMPLATE_VARS: &[&str] = &["vendor", "call", "param", "reason", "migration", "auth"];
+pub const TEMPLATE_VARS: &[&str] = &["vendor", "call", "param", "reason", "migration", "auth", "scope"];
 
 impl Lint {
     /// Fill `{vendor}`, `{call}`, ... into the message template.
@@ -331,13 +331,31 @@ pub mod ids {
     pub const KEY_IN_BODY: &str = "key-in-body";
     pub const LEGACY_ENDPOINT: &str = "legacy-endpoint";
     pub const UNMAPPED_ENDPOINT: &str = "unmapped-endpoint";
-    pub const ALL: &[&str] = &[KEY_IN_PATH, KEY_IN_QUERY, KEY_IN_BODY, LEGACY_ENDPOINT, UNMAPPED_ENDPOINT];
+    pub const UNUSED_ALLOW: &str = "unused-allow";
+    pub const SCOPE_MISSING: &str = "scope-missing";
+    pub const SCOPE_UNUSED: &str = "scope-unused";
+    pub const ALL: &[&str] = &[
+        KEY_IN_PATH,
+        KEY_IN_QUERY,
+        KEY_IN_BODY,
+        LEGACY_ENDPOINT,
+        UNMAPPED_ENDPOINT,
+        UNUSED_ALLOW,
+        SCOPE_MISSING,
+        SCOPE_UNUSED,
+    ];
 }
 
 impl Catalog {
     /// The built-in catalog embedded from `rules/`.
     pub fn builtin() -> Result<Self, RuleFileError> {
         Self::from_sources(embedded::VENDORS, embedded::LINTS)
+    }
+
+    /// The built-in catalog plus user vendor packs (`--rules`).
+    pub fn with_extra_vendors(extra: &[(&str, &str)]) -> Result<Self, RuleFileError> {
+        let vendors: Vec<(&str, &str)> = embedded::VENDORS.iter().copied().chain(extra.iter().copied()).collect();
+        Self::from_sources(&vendors, embedded::LINTS)
     }
 
     /// Load from `(file name, YAML text)` pairs.

@@ -2,10 +2,14 @@
 //! format is one [`Emitter`].
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod manifest;
+pub mod markdown;
 pub mod rules;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -21,8 +25,8 @@ pub struct Report<'a> {
     /// The findings to show (after `--select`/`--ignore`), sorted.
     pub findings: &'a [Finding],
     pub scopes: &'a [VendorScopes],
-    /// `--baseline` entries that matched no finding any more (fingerprints, sorted).
-    pub stale_baseline: &'a [String],
+    /// `--baseline` entries that matched no finding any more, sorted.
+    pub stale_baseline: &'a [crate::baseline::Entry],
     /// `--manifest`: per vendor, the needed scopes the manifest lacks and the granted ones no
     /// call needs.
     pub drift: Option<&'a [ScopeDrift]>,
@@ -46,6 +50,10 @@ pub enum Format {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Markdown,
 }
 
 /// The emitter for a format. `color` applies to the human format only.
@@ -55,6 +63,10 @@ pub fn emitter(format: Format, color: bool) -> Box<dyn Emitter> {
         Format::Human => Box::new(human::Human { color, width: 100 }),
         Format::Concise => Box::new(concise::Concise),
         Format::Json => Box::new(json::Json),
+        Format::Sarif => Box::new(sarif::Sarif),
+        Format::Github => Box::new(github::Github),
+        Format::Gitlab => Box::new(gitlab::Gitlab),
+        Format::Markdown => Box::new(markdown::Markdown),
     }
 }
 
