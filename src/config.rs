@@ -220,7 +220,20 @@ impl Settings {
             }
         }
         let set = b.build().map_err(|e| ConfigError { file: "exclude".into(), line: None, message: e.to_string() })?;
-        Ok(Excludes { set, root: self.root.clone(), empty: self.exclude.is_empty() && self.extend_exclude.is_empty() })
+        // scopeshift's own inputs are not scanned: the config, the vendor packs, the baseline
+        let files: Vec<PathBuf> = self
+            .file
+            .iter()
+            .chain(&self.rules)
+            .chain(&self.baseline)
+            .map(|p| std::path::absolute(self.root.join(p)).unwrap_or_else(|_| p.clone()))
+            .collect();
+        Ok(Excludes {
+            set,
+            root: self.root.clone(),
+            empty: self.exclude.is_empty() && self.extend_exclude.is_empty(),
+            files,
+        })
     }
 }
 
@@ -236,18 +249,23 @@ pub struct Excludes {
     set: GlobSet,
     root: PathBuf,
     empty: bool,
+    /// Exact files (and directories of vendor packs) never scanned.
+    files: Vec<PathBuf>,
 }
 
 impl Excludes {
     /// Whether `path` (as walked, relative to the current directory or absolute) is excluded.
     #[must_use]
     pub fn is_excluded(&self, path: &Path, cwd: &Path) -> bool {
-        if self.empty {
+        if self.empty && self.files.is_empty() {
             return false;
         }
         let abs = std::path::absolute(cwd.join(path)).unwrap_or_else(|_| cwd.join(path));
+        if self.files.iter().any(|f| abs.starts_with(f)) {
+            return true;
+        }
         let rel = abs.strip_prefix(&self.root).unwrap_or(&abs);
-        self.set.is_match(rel)
+        !self.empty && self.set.is_match(rel)
     }
 }
 

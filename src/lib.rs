@@ -110,9 +110,10 @@ pub struct CheckOptions {
 
 /// The built-in catalog plus the vendor packs named by `--rules` / the config's `rules`.
 pub fn load_catalog(extra: &[PathBuf]) -> Result<Catalog, Error> {
+    let cwd = std::env::current_dir().ok();
     let mut files: Vec<(String, String)> = Vec::new();
     for p in extra {
-        let shown = p.display().to_string();
+        let shown = walk::display_path(p, cwd.as_deref());
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(io_err(format!("cannot read rules directory {shown}")))?
@@ -124,7 +125,7 @@ pub fn load_catalog(extra: &[PathBuf]) -> Result<Catalog, Error> {
             for f in found {
                 let text =
                     std::fs::read_to_string(&f).map_err(io_err(format!("cannot read rule file {}", f.display())))?;
-                files.push((f.display().to_string(), text));
+                files.push((walk::display_path(&f, cwd.as_deref()), text));
             }
         } else {
             let text = std::fs::read_to_string(p).map_err(io_err(format!("cannot read rule file {shown}")))?;

@@ -109,6 +109,10 @@ impl<'c> Engine<'c> {
                 return Err(Skip::Binary);
             }
         }
+        if bytes.starts_with(crate::report::manifest::HEADER.as_bytes()) {
+            // a scope manifest written by `scopeshift scopes`: its calls are evidence, not code
+            return Ok(None);
+        }
         let file = SourceFile::decode(path, bytes);
         if utf16 && !self.prefilter.is_match(file.text.as_bytes()) {
             return Ok(None);

@@ -100,32 +100,33 @@ fn method_picks_between_endpoints_that_share_a_path() {
     assert_eq!(manage[0].1, vec!["tasks.webhooks.manage".to_owned()]);
 }
 
-const LINT: &str = "id: key-in-path\ntitle: t\nseverity: error\nmessage: \"{vendor} {call}\"\nhelp: \"{migration}\"\ndocs: {what: a, why: b, example: c, fix: d}\n";
+/// A minimal lint file for every rule the checker emits, with `extra` replacing or adding one.
+fn lints_with(extra: (&'static str, &'static str)) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = scopeshift::catalog::ids::ALL
+        .iter()
+        .map(|id| {
+            let msg = if *id == "key-in-path" { "\"{vendor} {call}\"" } else { "m" };
+            (
+                format!("rules/lints/{id}.yaml"),
+                format!("id: {id}\ntitle: t\nseverity: error\nmessage: {msg}\nhelp: h\ndocs: {{what: a, why: b, example: c, fix: d}}\n"),
+            )
+        })
+        .filter(|(f, _)| f != extra.0)
+        .collect();
+    v.push((extra.0.to_owned(), extra.1.to_owned()));
+    v
+}
 
-fn lints_with(extra: (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("rules/lints/key-in-path.yaml", LINT),
-        (
-            "rules/lints/key-in-query.yaml",
-            "id: key-in-query\ntitle: t\nseverity: error\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
-        ),
-        (
-            "rules/lints/key-in-body.yaml",
-            "id: key-in-body\ntitle: t\nseverity: error\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
-        ),
-        (
-            "rules/lints/legacy-endpoint.yaml",
-            "id: legacy-endpoint\ntitle: t\nseverity: warning\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
-        ),
-        extra,
-    ]
+fn from(vendors: &[(&str, &str)], lints: &[(String, String)]) -> Result<Catalog, scopeshift::catalog::RuleFileError> {
+    let lints: Vec<(&str, &str)> = lints.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    Catalog::from_sources(vendors, &lints)
 }
 
 const VENDOR: &str = "id: acme\nname: Acme\nhosts: [\"*.acme.test\"]\napi_prefixes: [/api/]\nkey_params: [key]\nauth: \"Authorization: Bearer <k>\"\nscopes:\n  - {id: a.read, description: read}\nv4:\n  - {id: V1, method: GET, path: /api/v4/a, scope: a.read, status: documented, purpose: p}\nlegacy:\n  - id: L1\n    family: v1\n    method: GET\n    path: /api/v1/{key}/a\n    key: path\n    key_type: user\n    purpose: p\n    v4: [V1]\n    mapping: inferred\n";
 
 #[test]
 fn a_new_vendor_is_a_yaml_file() {
-    let c = Catalog::from_sources(
+    let c = from(
         &[("rules/vendors/acme.yaml", VENDOR)],
         &lints_with(("rules/lints/unmapped-endpoint.yaml", "id: unmapped-endpoint\ntitle: t\nseverity: warning\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n")),
     )
@@ -146,7 +147,7 @@ fn load_err(vendor: &str) -> String {
         "rules/lints/unmapped-endpoint.yaml",
         "id: unmapped-endpoint\ntitle: t\nseverity: warning\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
     ));
-    Catalog::from_sources(&[("rules/vendors/acme.yaml", vendor)], &lints).unwrap_err().to_string()
+    from(&[("rules/vendors/acme.yaml", vendor)], &lints).unwrap_err().to_string()
 }
 
 #[test]
@@ -192,20 +193,15 @@ fn bad_lint_files_are_rejected() {
         ),
     ];
     for (file, text, want) in bad {
-        let e = Catalog::from_sources(&[("rules/vendors/acme.yaml", VENDOR)], &lints_with((file, text)))
-            .unwrap_err()
-            .to_string();
+        let e = from(&[("rules/vendors/acme.yaml", VENDOR)], &lints_with((file, text))).unwrap_err().to_string();
         assert!(e.contains(want), "{want}: {e}");
     }
     // a rule the checker emits must have its file
-    let e = Catalog::from_sources(
-        &[],
-        &lints_with((
-            "rules/lints/x.yaml",
-            "id: x\ntitle: t\nseverity: warning\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
-        )),
-    )
-    .unwrap_err()
-    .to_string();
+    let mut lints = lints_with((
+        "rules/lints/x.yaml",
+        "id: x\ntitle: t\nseverity: warning\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
+    ));
+    lints.retain(|(f, _)| !f.ends_with("unmapped-endpoint.yaml"));
+    let e = from(&[], &lints).unwrap_err().to_string();
     assert!(e.contains("unmapped-endpoint"), "{e}");
 }

@@ -14,6 +14,9 @@ impl Emitter for Concise {
         for e in &r.scan.errors {
             writeln!(out, "{}: scopeshift: {}", e.path, e.message)?;
         }
+        for e in r.stale_baseline {
+            writeln!(out, "{}: scopeshift: stale baseline entry {} {}", e.path, e.rule, e.fingerprint)?;
+        }
         Ok(())
     }
 }

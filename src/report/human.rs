@@ -31,6 +31,16 @@ impl Emitter for Human {
         for e in &r.scan.errors {
             writeln!(out, "scopeshift: {}: {}", e.path, e.message)?;
         }
+        if !r.stale_baseline.is_empty() {
+            writeln!(
+                out,
+                "{} no longer match any finding (remove them, or rewrite the baseline with --write-baseline):",
+                plural(r.stale_baseline.len(), "baseline entry").replace("entrys", "entries")
+            )?;
+            for e in r.stale_baseline {
+                writeln!(out, "  {} {} {}", e.path, e.rule, e.fingerprint)?;
+            }
+        }
         let (errors, warnings) = (r.count(Severity::Error), r.count(Severity::Warning));
         let mut files: Vec<&str> = r.findings.iter().map(|f| f.path.as_str()).collect();
         files.dedup();

@@ -18,6 +18,8 @@ struct Doc<'a> {
     findings: Vec<JFinding<'a>>,
     scopes: BTreeMap<&'a str, Vec<&'a str>>,
     errors: Vec<JError<'a>>,
+    /// `--baseline` entries that matched nothing any more (empty without a baseline).
+    stale_baseline: &'a [crate::baseline::Entry],
     summary: Summary,
 }
 
@@ -112,6 +114,7 @@ impl Emitter for Json {
             findings,
             scopes,
             errors,
+            stale_baseline: r.stale_baseline,
             summary: Summary {
                 files_scanned: r.scan.files_scanned,
                 files_skipped: r.scan.files_skipped(),

@@ -8,6 +8,9 @@ use crate::scopes::Evidence;
 
 pub struct Manifest;
 
+/// The manifest's first line; a file that starts with it is scopeshift output and not scanned.
+pub const HEADER: &str = "# Suggested scopes for each vendor key, from the calls found by scopeshift.";
+
 impl Manifest {
     /// Write the manifest for a report.
     pub fn emit_report(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -17,7 +20,7 @@ impl Manifest {
 
 impl Emitter for Manifest {
     fn emit(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "# Suggested scopes for each vendor key, from the calls found by scopeshift.")?;
+        writeln!(out, "{HEADER}")?;
         writeln!(out, "# Grant exactly these; `scopeshift check --manifest FILE` compares the code with this file.")?;
         writeln!(out, "version: 1")?;
         if r.scopes.is_empty() {

@@ -272,7 +272,7 @@ fn lint_rule(l: &Lint) -> Rule<'_> {
         id: &l.id,
         name: pascal_case(&l.id),
         short_description: Text { text: Cow::Borrowed(l.title.trim()) },
-        full_description: (!what.is_empty()).then_some(Text { text: Cow::Borrowed(what) }),
+        full_description: (!what.is_empty()).then(|| Text { text: Cow::Owned(unwrap_prose(what)) }),
         help: Some(Help { text, markdown }),
         help_uri: Some(format!("{REPOSITORY}/blob/main/rules/lints/{}.yaml", l.id)),
         default_configuration: Configuration { level: level(l.severity) },
@@ -314,6 +314,34 @@ fn message(f: &Finding) -> String {
 fn sentence(s: &str) -> String {
     let s = s.trim();
     if s.ends_with(['.', '!', '?']) { s.to_owned() } else { format!("{s}.") }
+}
+
+/// Join the hard-wrapped lines of each paragraph (rule docs are wrapped YAML block scalars), so a
+/// plain-text viewer wraps them itself; fenced code keeps its lines.
+fn unwrap_prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut fenced = false;
+    for line in s.lines() {
+        let fence = line.trim_start().starts_with("```");
+        if fenced || fence {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push('\n');
+            fenced ^= fence;
+        } else if line.trim().is_empty() {
+            while !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            out.push_str(line.trim());
+        }
+    }
+    out.trim_end().to_owned()
 }
 
 /// `key-in-path` → `KeyInPath`
@@ -392,10 +420,10 @@ fn normalise(p: &Path) -> PathBuf {
 /// Percent-encode a path for a URI: unreserved characters, `/` and a few safe sub-delimiters
 /// stay; everything else (space, `%`, `#`, `?`, `:`, non-ASCII) becomes `%XX` of its UTF-8 bytes.
 /// `:` is encoded so a first segment like `a:b.py` cannot read as a scheme; a Windows drive
-/// (`C:`) keeps its colon.
+/// (`C:/`) keeps its colon.
 fn encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    let drive = path.len() >= 3 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic();
+    let drive = is_absolute(path) && !path.starts_with('/');
     for (i, b) in path.bytes().enumerate() {
         let keep = b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*')
@@ -441,6 +469,15 @@ mod tests {
         let a = artifact("../repo/x.py", Some(cwd));
         assert_eq!((a.uri.as_str(), a.uri_base_id), ("x.py", Some(SRCROOT)));
         assert_eq!(artifact("C:/w/x.py", None).uri, "file:///C:/w/x.py");
+    }
+
+    #[test]
+    fn prose_is_unwrapped_but_code_is_kept() {
+        let s = "Finds calls that\nput the key.\n\nSecond\nparagraph:\n```py\na = 1\nb = 2\n```\nAfter.\n";
+        assert_eq!(
+            unwrap_prose(s),
+            "Finds calls that put the key.\n\nSecond paragraph:\n```py\na = 1\nb = 2\n```\nAfter."
+        );
     }
 
     #[test]
