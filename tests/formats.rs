@@ -86,7 +86,10 @@ fn sarif_format() {
             format!("{}/blob/main/rules/lints/{id}.yaml", env!("CARGO_PKG_REPOSITORY"))
         );
         let tags = r["properties"]["tags"].as_array().unwrap();
-        assert!(tags.contains(&Value::from("security")), "{id}: security tag");
+        assert!(!tags.is_empty(), "{id}: tags");
+        if id != "unused-allow" {
+            assert!(tags.contains(&Value::from("security")), "{id}: security tag");
+        }
         let level = r["defaultConfiguration"]["level"].as_str().unwrap();
         assert!(level == "error" || level == "warning");
         if level == "error" {
@@ -209,4 +212,64 @@ fn markdown_format() {
     }
     assert!(out.contains("### Scopes needed"), "{out}");
     settings().bind(|| insta::assert_snapshot!("formats_check_markdown", out));
+}
+
+/// `--manifest`: the markdown diff block, and the drift findings in every CI format.
+#[test]
+fn manifest_drift_in_ci_formats() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().canonicalize().unwrap();
+    std::fs::write(
+        dir.join("a.py"),
+        "requests.get(f\"https://cc.voiso.com/api/v2/cdr?key={KEY}\")\n\
+         requests.post(f\"https://cc.voiso.com/api/v1/{KEY}/sendsms\", json=b)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("scopes.yaml"),
+        "version: 1\nvendors:\n  voiso:\n    scopes:\n      - campaigns.read\n      - reporting.cdrs.read\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
+            .args(["check", "--format", format, "--manifest", "scopes.yaml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    let md = run("markdown");
+    assert!(md.contains("### Scope manifest diff"), "{md}");
+    assert!(md.contains("```diff\n- campaigns.read\n+ messaging.sms.send\n  reporting.cdrs.read\n```"), "{md}");
+    assert!(md.contains("| error | `scope-missing` | `a.py:2` |"), "{md}");
+    assert!(md.contains("| warning | `scope-unused` | `scopes.yaml:5` |"), "{md}");
+    settings().bind(|| insta::assert_snapshot!("formats_check_markdown_manifest", md));
+
+    let log: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let run0 = &log["runs"][0];
+    let ids: Vec<&str> =
+        run0["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut fired = BTreeSet::new();
+    for res in run0["results"].as_array().unwrap() {
+        let id = res["ruleId"].as_str().unwrap();
+        assert_eq!(ids[usize::try_from(res["ruleIndex"].as_u64().unwrap()).unwrap()], id);
+        let uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri == "a.py" || uri == "scopes.yaml", "{uri}");
+        fired.insert(id);
+    }
+    assert!(fired.contains("scope-missing") && fired.contains("scope-unused"), "{fired:?}");
+
+    let gh = run("github");
+    assert!(
+        gh.lines().any(|l| l.starts_with("::error file=a.py,line=2,") && l.contains("title=scope-missing::")),
+        "{gh}"
+    );
+    assert!(gh.lines().any(|l| l.starts_with("::warning file=scopes.yaml,line=5,")), "{gh}");
+
+    let issues: Vec<Value> = serde_json::from_str(&run("gitlab")).unwrap();
+    let fingerprints: BTreeSet<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(fingerprints.len(), issues.len());
+    assert!(issues.iter().any(|i| i["check_name"] == "scope-missing"));
 }

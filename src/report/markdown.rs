@@ -63,11 +63,15 @@ fn render(r: &Report<'_>) -> String {
         let n = r.stale_baseline.len();
         let _ = writeln!(
             s,
-            "\n{} in the baseline no longer {} any finding; rewrite it with `--write-baseline` to drop {}.",
+            "\n### Stale baseline entries\n\n{} in the baseline no longer {} any finding; remove {}, or rewrite the \
+             baseline with `--write-baseline`.\n",
             if n == 1 { "1 entry".to_owned() } else { format!("{n} entries") },
             if n == 1 { "matches" } else { "match" },
             if n == 1 { "it" } else { "them" },
         );
+        for e in r.stale_baseline {
+            let _ = writeln!(s, "- {} {} {}", code(&e.path), code(&e.rule), code(&e.fingerprint));
+        }
     }
     s
 }
@@ -150,8 +154,7 @@ fn drift_section(s: &mut String, r: &Report<'_>, drift: &[ScopeDrift]) {
 fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
-    let mut chars = text.trim().chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in text.trim().chars() {
         match c {
             '`' => {
                 in_code = !in_code;
@@ -241,9 +244,11 @@ mod tests {
     #[test]
     fn table_summary_scopes_and_manifest_diff() {
         let catalog = Catalog::builtin().unwrap();
-        let mut scan = ScanResult::default();
-        scan.files_scanned = 3;
-        scan.errors.push(FileError { path: "bad.yaml".into(), message: "not valid YAML".into() });
+        let scan = ScanResult {
+            files_scanned: 3,
+            errors: vec![FileError { path: "bad.yaml".into(), message: "not valid YAML".into() }],
+            ..ScanResult::default()
+        };
         let findings = vec![
             finding("key-in-path", Severity::Error, "a|b.py", 3, "key in `GET /a|b` path <x>"),
             finding("legacy-endpoint", Severity::Warning, "c.py", 7, "legacy\ncall"),
@@ -289,7 +294,8 @@ mod tests {
             unused: vec![],
             kept: vec!["billing.balance.read".into()],
         }];
-        let stale = vec!["abc".to_owned()];
+        let stale =
+            vec![crate::baseline::Entry { path: "a.py".into(), rule: "key-in-path".into(), fingerprint: "abc".into() }];
         let report = Report {
             catalog: &catalog,
             scan: &scan,
@@ -303,6 +309,7 @@ mod tests {
         assert!(!md.contains("| Severity |"), "{md}");
         assert!(md.contains("The manifest grants exactly the scopes the code needs."), "{md}");
         assert!(md.contains("1 entry in the baseline no longer matches any finding"), "{md}");
+        assert!(md.contains("- `a.py` `key-in-path` `abc`"), "{md}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::{Emitter, Report};
-use crate::catalog::{Lint, Severity};
+use crate::catalog::{Lint, Severity, ids};
 use crate::check::Finding;
 
 pub struct Sarif;
@@ -92,10 +92,11 @@ struct Configuration {
 
 #[derive(Serialize)]
 struct RuleProperties {
-    tags: [&'static str; 2],
-    /// GitHub's CVSS-like score: 7.0–8.9 shows as High, 4.0–6.9 as Medium.
-    #[serde(rename = "security-severity")]
-    security_severity: &'static str,
+    tags: &'static [&'static str],
+    /// GitHub's CVSS-like score: 7.0–8.9 shows as High, 4.0–6.9 as Medium. Absent for rules that
+    /// are not about security (GitHub then ranks by `level`).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -256,7 +257,7 @@ fn rules<'a>(r: &Report<'a>) -> Vec<Rule<'a>> {
                     help: None,
                     help_uri: None,
                     default_configuration: Configuration { level: level(f.severity) },
-                    properties: properties(f.severity),
+                    properties: properties(&f.rule, f.severity),
                 },
             );
         }
@@ -276,19 +277,24 @@ fn lint_rule(l: &Lint) -> Rule<'_> {
         help: Some(Help { text, markdown }),
         help_uri: Some(format!("{REPOSITORY}/blob/main/rules/lints/{}.yaml", l.id)),
         default_configuration: Configuration { level: level(l.severity) },
-        properties: properties(l.severity),
+        properties: properties(&l.id, l.severity),
     }
 }
 
-fn properties(s: Severity) -> RuleProperties {
+fn properties(id: &str, s: Severity) -> RuleProperties {
+    if id == ids::UNUSED_ALLOW {
+        // a stale suppression comment: hygiene, not a security finding
+        return RuleProperties { tags: &["maintainability"], security_severity: None };
+    }
     RuleProperties {
-        tags: ["security", "api-keys"],
-        // errors put a key where it is logged or send an unscoped key: High; warnings (a legacy
-        // or unmapped call) are the same risk with less evidence: Medium.
-        security_severity: match s {
+        tags: &["security", "api-keys"],
+        // errors put a key where it is logged, send an unscoped key or break a call (missing
+        // scope): High; warnings (a legacy or unmapped call, an unused scope) are the same risk
+        // with less evidence, or a broader grant than needed: Medium.
+        security_severity: Some(match s {
             Severity::Error => "8.0",
             Severity::Warning => "4.0",
-        },
+        }),
     }
 }
 
