@@ -16,6 +16,9 @@ pub enum GitError {
     Spawn(#[from] std::io::Error),
 }
 
+/// A staged file's content, or its size when it is over the size cap (not read).
+pub type Blob = Result<Vec<u8>, u64>;
+
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let out = Command::new("git").args(args).current_dir(dir).stdin(Stdio::null()).output()?;
     if !out.status.success() {
@@ -37,7 +40,7 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
 /// The files added, copied, modified or renamed in the index (against HEAD, or every staged
 /// file in a repository without commits), with their staged content; a blob larger than
 /// `max_size` is not read (`Err(size)`).
-pub fn staged(top: &Path, max_size: u64) -> Result<Vec<(PathBuf, Result<Vec<u8>, u64>)>, GitError> {
+pub fn staged(top: &Path, max_size: u64) -> Result<Vec<(PathBuf, Blob)>, GitError> {
     let names = git(top, &["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames"])?;
     let paths: Vec<&str> =
         names.split(|b| *b == 0).filter(|p| !p.is_empty()).filter_map(|p| std::str::from_utf8(p).ok()).collect();
@@ -62,11 +65,7 @@ pub fn staged(top: &Path, max_size: u64) -> Result<Vec<(PathBuf, Result<Vec<u8>,
 }
 
 /// Contents of blobs through one `git cat-file --batch` process.
-fn read_blobs(
-    top: &Path,
-    entries: Vec<(PathBuf, String)>,
-    max_size: u64,
-) -> Result<Vec<(PathBuf, Result<Vec<u8>, u64>)>, GitError> {
+fn read_blobs(top: &Path, entries: Vec<(PathBuf, String)>, max_size: u64) -> Result<Vec<(PathBuf, Blob)>, GitError> {
     let mut child = Command::new("git")
         .args(["cat-file", "--batch"])
         .current_dir(top)

@@ -203,7 +203,7 @@ fn staged(
             abs.starts_with(p)
         })
     };
-    let files: Vec<(String, Result<Vec<u8>, u64>)> = files
+    let files: Vec<(String, git::Blob)> = files
         .into_iter()
         .map(|(rel, content)| (top.join(rel), content))
         .filter(|(abs, _)| wanted(abs) && !excludes.is_excluded(abs, cwd))

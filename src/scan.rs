@@ -213,7 +213,7 @@ impl<'c> Engine<'c> {
 impl Engine<'_> {
     /// Scan in-memory files (the staged content of a commit): same pipeline, no walk.
     #[must_use]
-    pub fn scan_blobs(&self, files: Vec<(String, Result<Vec<u8>, u64>)>, max_file_size: u64) -> ScanResult {
+    pub fn scan_blobs(&self, files: Vec<(String, crate::git::Blob)>, max_file_size: u64) -> ScanResult {
         let mut r = ScanResult::default();
         for (shown, content) in files {
             match content {
