@@ -149,13 +149,55 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
     let mut drafts = Vec::new();
     let mut secrets: Vec<Span> = Vec::new();
     let mut usages = Vec::new();
+    let mut found = Found::default();
     for cand in candidates {
-        check_candidate(catalog, file, cand, &mentioned, &mut drafts, &mut secrets, &mut usages);
+        check_candidate(catalog, file, cand, &mentioned, &mut drafts, &mut secrets, &mut usages, &mut found);
+    }
+    // a file "names" a vendor when it has any of its prefilter words (host, vendor name, key-name words)
+    let named: Vec<bool> = catalog
+        .vendors
+        .iter()
+        .zip(&mentioned)
+        .map(|(v, m)| *m || v.prefilter_extra.iter().any(|w| lower.contains(w.as_str())))
+        .collect();
+    let hits = secrets_matcher(catalog).find(catalog, file, &named, &found.url_keys, &found.calls);
+    for h in &hits {
+        secrets.push(h.span);
+        let vendor = &catalog.vendors[h.vendor];
+        // the placement finding of a URL whose key is a literal says so: combined advice
+        for d in drafts
+            .iter_mut()
+            .filter(|d| d.labels.iter().any(|l| l.span.start <= h.span.start && h.span.end <= l.span.end))
+        {
+            d.migration.push_str(" The key is hard-coded here: rotate it (see `hardcoded-key`).");
+        }
+        let mut d = Draft::new(ids::HARDCODED_KEY, Some(vendor), file, h.span);
+        d.labels.push(Label { span: h.span, text: "hard-coded key".into() });
+        d.vars.push(("secret", secret::mask(file.slice(h.span))));
+        d.migration = vendor.rotation.clone().unwrap_or_else(|| {
+            "Rotate it: issue a new key, switch the integration to it (read it from the environment or a secret store), \
+             then revoke this one. The key is in the git history too: deleting the line is not enough."
+                .to_owned()
+        });
+        drafts.push(d);
     }
     secrets.sort_unstable();
     secrets.dedup();
     let findings = drafts.into_iter().map(|d| finish(catalog, file, d, &secrets)).collect();
     FileReport { findings, usages }
+}
+
+/// What the matcher saw that the secrets pass needs: literal keys in key positions and the
+/// lines of vendor calls, with the vendor's index.
+#[derive(Default)]
+struct Found {
+    url_keys: Vec<(Span, usize)>,
+    calls: Vec<(usize, usize)>,
+}
+
+/// The key-name matcher, built once per catalog.
+fn secrets_matcher(catalog: &Catalog) -> &crate::secrets::Secrets {
+    catalog.secrets.get_or_init(|| crate::secrets::Secrets::new(catalog))
 }
 
 #[allow(clippy::too_many_lines)]
@@ -167,6 +209,7 @@ fn check_candidate<'v>(
     drafts: &mut Vec<Draft<'v>>,
     secrets: &mut Vec<Span>,
     usages: &mut Vec<Usage>,
+    found_keys: &mut Found,
 ) {
     let url = UrlTemplate::parse(&cand.url);
     let abs = |at: Span| if cand.verbatim { at.offset(cand.span.start) } else { cand.span };
@@ -193,6 +236,7 @@ fn check_candidate<'v>(
         if !allowed {
             continue;
         }
+        found_keys.calls.push((file.position(cand.span.start).line, vi));
         // secrets in this URL: literal key segment, literal key values, and key-shaped literals
         let key_params: Vec<Param> = url
             .query
@@ -204,6 +248,7 @@ fn check_candidate<'v>(
         for p in &key_params {
             if p.value.is_literal() && !p.value_span.is_empty() {
                 secrets.push(p.value_span);
+                found_keys.url_keys.push((p.value_span, vi));
             }
         }
         for s in &url.segments {
@@ -216,6 +261,9 @@ fn check_candidate<'v>(
             && !seg.placeholder
         {
             secrets.push(abs(seg.at));
+            if cand.verbatim {
+                found_keys.url_keys.push((abs(seg.at), vi));
+            }
         }
         let line = file.position(cand.span.start).line;
         let url_norm = normalise(&file.text, cand.span, secrets);

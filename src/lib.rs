@@ -22,6 +22,7 @@ pub mod report;
 pub mod scan;
 pub mod scopes;
 pub mod secret;
+pub mod secrets;
 pub mod source;
 pub mod suppress;
 pub mod walk;

@@ -151,6 +151,17 @@ impl KeyPlacement {
     }
 }
 
+/// A key shape from the catalog.
+#[derive(Debug, Clone)]
+pub struct KeyFormat {
+    pub id: String,
+    pub description: String,
+    pub regex: regex::Regex,
+    /// Matches anywhere (a prefixed format), not only in files that name the vendor.
+    pub anywhere: bool,
+    pub prefix: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Scope {
     pub id: String,
@@ -228,6 +239,10 @@ pub struct Vendor {
     pub current_prefixes: BTreeSet<Vec<String>>,
     pub key_params: Vec<String>,
     pub auth: String,
+    pub rotation: Option<String>,
+    /// Lowercase words naming this vendor's key variables (`voiso`).
+    pub secret_names: Vec<String>,
+    pub key_formats: Vec<KeyFormat>,
     pub scopes: Vec<Scope>,
     pub v4: Vec<V4Endpoint>,
     pub legacy: Vec<LegacyEndpoint>,
@@ -281,7 +296,7 @@ pub struct Lint {
 }
 
 /// Variables a lint message template may use.
-pub const TEMPLATE_VARS: &[&str] = &["vendor", "call", "param", "reason", "migration", "auth", "scope"];
+pub const TEMPLATE_VARS: &[&str] = &["vendor", "call", "param", "reason", "migration", "auth", "scope", "secret"];
 
 impl Lint {
     /// Fill `{vendor}`, `{call}`, ... into the message template.
@@ -322,6 +337,8 @@ fn render_template(t: &str, vars: &[(&str, &str)]) -> String {
 pub struct Catalog {
     pub vendors: Vec<Vendor>,
     pub lints: BTreeMap<String, Lint>,
+    /// The key-name matcher over every vendor, built on first use.
+    pub secrets: std::sync::OnceLock<crate::secrets::Secrets>,
 }
 
 /// Rule ids the checker emits; each must have a lint file.
@@ -332,6 +349,7 @@ pub mod ids {
     pub const LEGACY_ENDPOINT: &str = "legacy-endpoint";
     pub const UNMAPPED_ENDPOINT: &str = "unmapped-endpoint";
     pub const UNUSED_ALLOW: &str = "unused-allow";
+    pub const HARDCODED_KEY: &str = "hardcoded-key";
     pub const SCOPE_MISSING: &str = "scope-missing";
     pub const SCOPE_UNUSED: &str = "scope-unused";
     pub const ALL: &[&str] = &[
@@ -340,6 +358,7 @@ pub mod ids {
         KEY_IN_BODY,
         LEGACY_ENDPOINT,
         UNMAPPED_ENDPOINT,
+        HARDCODED_KEY,
         UNUSED_ALLOW,
         SCOPE_MISSING,
         SCOPE_UNUSED,
@@ -360,7 +379,7 @@ impl Catalog {
 
     /// Load from `(file name, YAML text)` pairs.
     pub fn from_sources(vendors: &[(&str, &str)], lints: &[(&str, &str)]) -> Result<Self, RuleFileError> {
-        let mut out = Self { vendors: Vec::new(), lints: BTreeMap::new() };
+        let mut out = Self { vendors: Vec::new(), lints: BTreeMap::new(), secrets: std::sync::OnceLock::new() };
         for (file, text) in vendors {
             let raw: RawVendor = parse_yaml(file, text)?;
             let v = compile_vendor(file, raw).map_err(|e| e.locate_in(text))?;
@@ -583,6 +602,27 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
     }
     let mut prefilter_extra: Vec<String> = raw.prefilter.iter().map(|s| s.to_ascii_lowercase()).collect();
     prefilter_extra.retain(|s| s.len() >= 3);
+    let mut key_formats = Vec::new();
+    for f in raw.key_formats {
+        let regex = regex::Regex::new(&f.pattern).map_err(|e| err(format!("{}: bad pattern: {e}", f.id)))?;
+        let anywhere = match f.requires.as_str() {
+            "none" => true,
+            "vendor-mention" => false,
+            r => return Err(err(format!("{}: `requires` must be none or vendor-mention, not `{r}`", f.id))),
+        };
+        match (&f.prefix, anywhere) {
+            (Some(p), _) if p.len() < 3 => return Err(err(format!("{}: prefix `{p}` is too short", f.id))),
+            (Some(p), _) => prefilter_extra.push(p.clone()),
+            (None, true) => return Err(err(format!("{}: `requires: none` needs a `prefix` for the prefilter", f.id))),
+            (None, false) => {}
+        }
+        key_formats.push(KeyFormat { id: f.id, description: f.description, regex, anywhere, prefix: f.prefix });
+    }
+    let secret_names: Vec<String> = raw.secret_names.iter().map(|s| s.to_ascii_lowercase()).collect();
+    if secret_names.iter().any(|w| w.len() < 3 || !w.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        return Err(err("`secret_names` must be words of 3+ letters or digits".to_owned()));
+    }
+    prefilter_extra.extend(secret_names.iter().cloned());
     Ok(Vendor {
         id: raw.id,
         name: raw.name,
@@ -593,6 +633,9 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
         current_prefixes,
         key_params: raw.key_params,
         auth: raw.auth,
+        rotation: raw.rotation,
+        secret_names,
+        key_formats,
         scopes,
         v4,
         legacy,

@@ -16,12 +16,39 @@ pub struct RawVendor {
     #[serde(default)]
     pub prefilter: Vec<String>,
     pub auth: String,
+    /// What to do with a leaked key (the `hardcoded-key` help).
+    #[serde(default)]
+    pub rotation: Option<String>,
+    /// Words that, with `key`/`token`/`secret`, name a variable holding this vendor's key
+    /// (`voiso` → `VOISO_API_KEY`, `voiso.api_key`).
+    #[serde(default)]
+    pub secret_names: Vec<String>,
+    /// Shapes of this vendor's keys.
+    #[serde(default)]
+    pub key_formats: Vec<RawKeyFormat>,
     #[serde(default)]
     pub scopes: Vec<RawScope>,
     #[serde(default)]
     pub v4: Vec<RawV4>,
     #[serde(default)]
     pub legacy: Vec<RawLegacy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeyFormat {
+    pub id: String,
+    pub description: String,
+    /// A regex for the key itself.
+    pub pattern: String,
+    /// `vendor-mention`: only in files that name the vendor (shapes other tokens share);
+    /// `none`: anywhere (a distinctive prefix, which must then be given in `prefix`).
+    pub requires: String,
+    /// A literal every key starts with (joins the prefilter).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
