@@ -146,13 +146,11 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
         .iter()
         .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
         .collect();
-    let mut drafts = Vec::new();
-    let mut secrets: Vec<Span> = Vec::new();
-    let mut usages = Vec::new();
-    let mut found = Found::default();
+    let mut acc = Acc::default();
     for cand in candidates {
-        check_candidate(catalog, file, cand, &mentioned, &mut drafts, &mut secrets, &mut usages, &mut found);
+        check_candidate(catalog, file, cand, &mentioned, &mut acc);
     }
+    let Acc { mut drafts, mut secrets, usages, url_keys, calls } = acc;
     // a file "names" a vendor when it has any of its prefilter words (host, vendor name, key-name words)
     let named: Vec<bool> = catalog
         .vendors
@@ -160,7 +158,7 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
         .zip(&mentioned)
         .map(|(v, m)| *m || v.prefilter_extra.iter().any(|w| lower.contains(w.as_str())))
         .collect();
-    let hits = secrets_matcher(catalog).find(catalog, file, &named, &found.url_keys, &found.calls);
+    let hits = secrets_matcher(catalog).find(catalog, file, &named, &url_keys, &calls);
     for h in &hits {
         secrets.push(h.span);
         let vendor = &catalog.vendors[h.vendor];
@@ -187,11 +185,16 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
     FileReport { findings, usages }
 }
 
-/// What the matcher saw that the secrets pass needs: literal keys in key positions and the
-/// lines of vendor calls, with the vendor's index.
+/// What matching one file's candidates accumulates.
 #[derive(Default)]
-struct Found {
+struct Acc<'v> {
+    drafts: Vec<Draft<'v>>,
+    /// Spans to mask wherever the file's text is shown.
+    secrets: Vec<Span>,
+    usages: Vec<Usage>,
+    /// Literal keys in key positions of vendor calls, with the vendor's index.
     url_keys: Vec<(Span, usize)>,
+    /// Lines of vendor calls, with the vendor's index.
     calls: Vec<(usize, usize)>,
 }
 
@@ -206,11 +209,9 @@ fn check_candidate<'v>(
     file: &SourceFile,
     cand: &Candidate,
     mentioned: &[bool],
-    drafts: &mut Vec<Draft<'v>>,
-    secrets: &mut Vec<Span>,
-    usages: &mut Vec<Usage>,
-    found_keys: &mut Found,
+    acc: &mut Acc<'v>,
 ) {
+    let Acc { drafts, secrets, usages, url_keys, calls } = acc;
     let url = UrlTemplate::parse(&cand.url);
     let abs = |at: Span| if cand.verbatim { at.offset(cand.span.start) } else { cand.span };
     let explicit_host = url.host.as_ref().filter(|h| !h.placeholder && h.text.contains('.'));
@@ -236,7 +237,7 @@ fn check_candidate<'v>(
         if !allowed {
             continue;
         }
-        found_keys.calls.push((file.position(cand.span.start).line, vi));
+        calls.push((file.position(cand.span.start).line, vi));
         // secrets in this URL: literal key segment, literal key values, and key-shaped literals
         let key_params: Vec<Param> = url
             .query
@@ -248,7 +249,7 @@ fn check_candidate<'v>(
         for p in &key_params {
             if p.value.is_literal() && !p.value_span.is_empty() {
                 secrets.push(p.value_span);
-                found_keys.url_keys.push((p.value_span, vi));
+                url_keys.push((p.value_span, vi));
             }
         }
         for s in &url.segments {
@@ -262,7 +263,7 @@ fn check_candidate<'v>(
         {
             secrets.push(abs(seg.at));
             if cand.verbatim {
-                found_keys.url_keys.push((abs(seg.at), vi));
+                url_keys.push((abs(seg.at), vi));
             }
         }
         let line = file.position(cand.span.start).line;

@@ -58,8 +58,14 @@ pub struct ScanArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Scan the content staged in the git index (for a pre-commit hook), not the work tree.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "history")]
     pub staged: bool,
+    /// Also scan every commit reachable from HEAD (each distinct blob once).
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: every branch and tag, not only HEAD.
+    #[arg(long, requires = "history")]
+    pub all_refs: bool,
     /// Load extra vendor catalogs (a YAML file, or every .yaml in a directory); repeatable.
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Vec<PathBuf>,

@@ -106,6 +106,8 @@ pub struct CheckOptions {
     pub no_ignore: bool,
     pub threads: usize,
     pub staged: bool,
+    /// Also scan the git history (`Some(all_refs)`).
+    pub history: Option<bool>,
     pub inline_allow: bool,
 }
 
@@ -161,9 +163,22 @@ pub fn check_tree(catalog: &Catalog, opts: &CheckOptions) -> Result<Outcome, Err
             no_ignore: opts.no_ignore,
             threads: opts.threads,
             max_file_size: s.max_file_size,
-            excludes: Some(excludes),
+            excludes: Some(excludes.clone()),
         })
     };
+    if let Some(all_refs) = opts.history {
+        let top = git::toplevel(&cwd).map_err(|e| Error::Usage(format!("--history: {e}")))?;
+        let blobs = git::history(&top, all_refs).map_err(|e| Error::Usage(e.to_string()))?;
+        let blobs = blobs.into_iter().filter(|b| !excludes.is_excluded(&top.join(&b.path), &cwd)).collect();
+        let past = engine
+            .scan_history(&top, blobs, s.max_file_size, &cwd, opts.threads)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        // a finding still in the work tree is reported once, from the work tree
+        let known: std::collections::HashSet<String> = result.findings.iter().map(|f| f.fingerprint.clone()).collect();
+        result.findings.extend(past.findings.into_iter().filter(|f| !known.contains(&f.fingerprint)));
+        result.errors.extend(past.errors);
+        check::finalize(&mut result.findings, &mut result.usages);
+    }
     let scopes = scopes::infer(catalog, &result.usages);
     let mut drift = None;
     if let Some(m) = &s.manifest {
@@ -333,6 +348,7 @@ fn options(settings: Settings, args: &ScanArgs) -> CheckOptions {
         no_ignore: args.no_ignore,
         threads: args.threads,
         staged: args.staged,
+        history: args.history.then_some(args.all_refs),
         inline_allow: !args.no_inline_allow,
     }
 }

@@ -246,6 +246,88 @@ impl Engine<'_> {
     }
 }
 
+impl Engine<'_> {
+    /// Scan every distinct blob of the git history (see [`crate::git::history`]): blobs stream
+    /// from one `git cat-file --batch` into worker threads; each finding carries the commit that
+    /// introduced its content. Usages are not collected (scopes describe the code as it is).
+    pub fn scan_history(
+        &self,
+        top: &Path,
+        blobs: Vec<crate::git::HistoryBlob>,
+        max_file_size: u64,
+        cwd: &Path,
+        threads: usize,
+    ) -> Result<ScanResult, crate::git::GitError> {
+        let threads = if threads == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { threads };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(crate::git::HistoryBlob, Vec<u8>)>(64);
+        let rx = Mutex::new(rx);
+        let out: Mutex<Local> = Mutex::default();
+        let (scanned, binary, large) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let entries: Vec<(crate::git::HistoryBlob, String)> = blobs.into_iter().map(|b| (b.clone(), b.sha)).collect();
+        let streamed = std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let mut local = Collector { local: Local::default(), out: &out };
+                    loop {
+                        let next = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+                        let Ok((blob, bytes)) = next else { break };
+                        let shown = walk::display_path(&top.join(&blob.path), Some(cwd));
+                        match self.scan_bytes(&shown, &bytes) {
+                            Err(_) => {
+                                binary.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Ok(r) => {
+                                scanned.fetch_add(1, Ordering::Relaxed);
+                                for mut f in r.into_iter().flat_map(|r| r.findings) {
+                                    f.commit =
+                                        Some(check::CommitInfo { sha: blob.commit.clone(), date: blob.date.clone() });
+                                    local.local.0.push(f);
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+            // git's decompression is the bottleneck: one `cat-file` process per thread, each on
+            // an interleaved share of the blobs
+            let mut shares: Vec<Vec<(crate::git::HistoryBlob, String)>> = (0..threads).map(|_| Vec::new()).collect();
+            for (i, e) in entries.into_iter().enumerate() {
+                shares[i % threads].push(e);
+            }
+            let readers: Vec<_> = shares
+                .into_iter()
+                .map(|share| {
+                    let tx = tx.clone();
+                    let large = &large;
+                    s.spawn(move || {
+                        crate::git::stream_blobs(top, share, max_file_size, |blob, content| match content {
+                            Ok(bytes) => {
+                                let _ = tx.send((blob, bytes));
+                            }
+                            Err(_) => {
+                                large.fetch_add(1, Ordering::Relaxed);
+                            }
+                        })
+                    })
+                })
+                .collect();
+            drop(tx);
+            readers.into_iter().map(|h| h.join().unwrap_or(Ok(()))).collect::<Result<Vec<()>, _>>()
+        });
+        streamed?;
+        let (mut findings, mut usages, errors) = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        check::finalize(&mut findings, &mut usages);
+        Ok(ScanResult {
+            findings,
+            usages,
+            errors,
+            files_scanned: scanned.into_inner(),
+            skipped_binary: binary.into_inner(),
+            skipped_large: large.into_inner(),
+        })
+    }
+}
+
 type Local = (Vec<Finding>, Vec<Usage>, Vec<FileError>);
 
 /// One walker thread's results, moved into the shared vectors once, when the thread's visitor

@@ -31,8 +31,15 @@ fn scan(catalog: &Catalog, path: &Path) -> Vec<Finding> {
     if manifest.is_file() {
         settings.manifest = Some(manifest);
     }
-    let opts =
-        CheckOptions { settings, paths: vec![rel], no_ignore: true, threads: 1, staged: false, inline_allow: true };
+    let opts = CheckOptions {
+        settings,
+        paths: vec![rel],
+        no_ignore: true,
+        threads: 1,
+        staged: false,
+        history: None,
+        inline_allow: true,
+    };
     check_tree(catalog, &opts).unwrap().findings
 }
 

@@ -254,3 +254,47 @@ fn vendor_packs_load_from_rules_flag_and_config() {
     assert_eq!(code, 2);
     assert!(err.contains("bad rule file packs/acme.yaml:12:") && err.contains("header"), "{err}");
 }
+
+#[test]
+fn history_reports_a_key_committed_then_removed() {
+    let d = tree();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    let key = "3f1c9a7e0b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c";
+    write(p, "app/settings.py", &format!("VOISO_API_KEY = \"{key}\"\n"));
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "add key"]);
+    let added =
+        String::from_utf8(Command::new("git").args(["rev-parse", "HEAD"]).current_dir(p).output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_owned();
+    write(p, "app/settings.py", "import os\nVOISO_API_KEY = os.environ[\"VOISO_API_KEY\"]\n");
+    git(p, &["commit", "-q", "-am", "read it from the environment"]);
+    // the work tree is clean now
+    let (code, found, _) = check(p, &[]);
+    assert_eq!((code, found.len()), (0, 0));
+    // the history still holds it: reported with the commit that added it
+    let (code, found, v) = check(p, &["--history"]);
+    assert_eq!(code, 1);
+    assert_eq!(found, vec![("app/settings.py".into(), 1, "hardcoded-key".into())]);
+    let f = &v["findings"][0];
+    assert_eq!(f["commit"]["sha"], added.as_str());
+    assert!(f["commit"]["date"].as_str().unwrap().starts_with("20"));
+    let all = serde_json::to_string(&v).unwrap();
+    assert!(!all.contains(key) && !all.contains(&key[..20]), "the key leaked");
+    // a key still in the work tree is reported once, not again from history
+    write(p, "b.py", &format!("voiso_key = '{key}'\n"));
+    git(p, &["add", "b.py"]);
+    git(p, &["commit", "-q", "-m", "again"]);
+    let (_, found, v) = check(p, &["--history"]);
+    assert_eq!(found.iter().filter(|f| f.0 == "b.py").count(), 1, "{v}");
+    // human output names the commit
+    let (_, out, _) = run(p, &["check", "--history", "--format", "concise"]);
+    assert!(out.contains(&format!("(commit {}", &added[..12])), "{out}");
+    // outside a repository: exit 2
+    let e = tree();
+    let (code, _, err) = run(e.path(), &["check", "--history"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--history"), "{err}");
+}

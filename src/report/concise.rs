@@ -9,7 +9,11 @@ pub struct Concise;
 impl Emitter for Concise {
     fn emit(&self, r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         for f in r.findings {
-            writeln!(out, "{}:{}:{}: {} {}", f.path, f.start.line, f.start.column, f.rule, f.message)?;
+            write!(out, "{}:{}:{}: {} {}", f.path, f.start.line, f.start.column, f.rule, f.message)?;
+            match &f.commit {
+                Some(c) => writeln!(out, " (commit {}, {})", &c.sha[..c.sha.len().min(12)], c.date)?,
+                None => writeln!(out)?,
+            }
         }
         for e in &r.scan.errors {
             writeln!(out, "{}: scopeshift: {}", e.path, e.message)?;

@@ -96,7 +96,11 @@ struct FindingDiagnostic<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(f: &'a Finding) -> Self {
-        Self { f, src: ExcerptSource { name: f.path.clone(), f } }
+        let name = match &f.commit {
+            Some(c) => format!("{} (commit {}, {})", f.path, &c.sha[..c.sha.len().min(12)], c.date),
+            None => f.path.clone(),
+        };
+        Self { f, src: ExcerptSource { name, f } }
     }
 }
 
