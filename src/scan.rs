@@ -114,10 +114,21 @@ impl<'c> Engine<'c> {
             return Ok(None);
         }
         let file = SourceFile::decode(path, bytes);
+        #[cfg(debug_assertions)]
+        debug_panic(&file.text);
         if utf16 && !self.prefilter.is_match(file.text.as_bytes()) {
             return Ok(None);
         }
         Ok(Some(self.scan_source(&file)))
+    }
+
+    /// [`Self::scan_bytes`], with a panic in scopeshift's own code caught: that file is reported
+    /// as an internal error and the scan goes on.
+    pub fn scan_guarded(&self, path: &str, bytes: &[u8]) -> Result<Option<FileReport>, Guard> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.scan_bytes(path, bytes))) {
+            Ok(r) => r.map_err(Guard::Skip),
+            Err(_) => Err(Guard::Panicked),
+        }
     }
 
     /// Extract and check a decoded file (no prefilter).
@@ -176,8 +187,9 @@ impl<'c> Engine<'c> {
                         });
                     }
                     Ok(Err(_)) => {}
-                    Ok(Ok(())) => match self.scan_bytes(&shown, &buf) {
-                        Err(_) => {
+                    Ok(Ok(())) => match self.scan_guarded(&shown, &buf) {
+                        Err(Guard::Panicked) => l.2.push(internal_error(shown)),
+                        Err(Guard::Skip(_)) => {
                             binary.fetch_add(1, Ordering::Relaxed);
                         }
                         Ok(r) => {
@@ -228,8 +240,9 @@ impl Engine<'_> {
                         ),
                     });
                 }
-                Ok(bytes) => match self.scan_bytes(&shown, &bytes) {
-                    Err(_) => r.skipped_binary += 1,
+                Ok(bytes) => match self.scan_guarded(&shown, &bytes) {
+                    Err(Guard::Panicked) => r.errors.push(internal_error(shown)),
+                    Err(Guard::Skip(_)) => r.skipped_binary += 1,
                     Ok(found) => {
                         r.files_scanned += 1;
                         if let Some(f) = found {
@@ -272,8 +285,9 @@ impl Engine<'_> {
                         let next = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
                         let Ok((blob, bytes)) = next else { break };
                         let shown = walk::display_path(&top.join(&blob.path), Some(cwd));
-                        match self.scan_bytes(&shown, &bytes) {
-                            Err(_) => {
+                        match self.scan_guarded(&shown, &bytes) {
+                            Err(Guard::Panicked) => local.local.2.push(internal_error(shown)),
+                            Err(Guard::Skip(_)) => {
                                 binary.fetch_add(1, Ordering::Relaxed);
                             }
                             Ok(r) => {
@@ -325,6 +339,32 @@ impl Engine<'_> {
             skipped_binary: binary.into_inner(),
             skipped_large: large.into_inner(),
         })
+    }
+}
+
+/// Debug builds only: `SCOPESHIFT_DEBUG_PANIC=MARKER` makes the scan panic on a file holding
+/// MARKER, quoting the file, so a test can check that the panic hook masks keys and that the scan
+/// goes on.
+#[cfg(debug_assertions)]
+fn debug_panic(text: &str) {
+    if let Some(marker) = std::env::var_os("SCOPESHIFT_DEBUG_PANIC")
+        && text.contains(marker.to_string_lossy().as_ref())
+    {
+        panic!("forced panic while scanning: {text}");
+    }
+}
+
+/// Why a guarded scan produced no report.
+#[derive(Debug)]
+pub enum Guard {
+    Skip(Skip),
+    Panicked,
+}
+
+fn internal_error(path: String) -> FileError {
+    FileError {
+        path,
+        message: "internal error while scanning this file (a bug in scopeshift: please report it); skipped".into(),
     }
 }
 

@@ -31,6 +31,31 @@ pub fn looks_like_key(s: &str) -> bool {
         && !s.contains("..")
 }
 
+/// Mask every key-shaped token in free text (panic messages, error messages that quote input).
+#[must_use]
+pub fn mask_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if looks_like_key(token) {
+            out.push_str(&mask(token));
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +66,14 @@ mod tests {
         assert_eq!(mask("abcd"), "****");
         assert_eq!(mask_in_place("0123456789"), "******6789");
         assert_eq!(mask_in_place("short"), "*****");
+    }
+
+    #[test]
+    fn masks_tokens_in_free_text() {
+        let m = mask_tokens(
+            "byte index 3 is not a char boundary of `https://x/api/v1/a204cf426a66db3f2680f211b29978a10ed78fff247ad35f/b`",
+        );
+        assert!(m.contains("****d35f") && !m.contains("a204cf426a66"), "{m}");
     }
 
     #[test]

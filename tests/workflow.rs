@@ -298,3 +298,27 @@ fn history_reports_a_key_committed_then_removed() {
     assert_eq!(code, 2);
     assert!(err.contains("--history"), "{err}");
 }
+
+/// A panic inside the scan of one file: that file is an error entry, the rest is still
+/// reported, and the panic message (which quotes the file) has the key masked.
+#[test]
+fn a_panic_in_one_file_is_contained_and_masked() {
+    let d = tree();
+    let key = "3f1c9a7e0b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c";
+    write(d.path(), "boom.py", &format!("# PANIC-HERE\nVOISO_API_KEY = '{key}'\n"));
+    write(d.path(), "ok.py", CDR);
+    let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
+        .args(["check", "--format", "json"])
+        .env("SCOPESHIFT_DEBUG_PANIC", "PANIC-HERE")
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scopeshift: internal error at") && stderr.contains("forced panic"), "{stderr}");
+    assert!(!stderr.contains(key) && !stderr.contains(&key[..16]) && stderr.contains("****3b5c"), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["errors"][0]["path"], "boom.py");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("internal error"));
+    assert_eq!(v["findings"][0]["path"], "ok.py");
+}
