@@ -95,8 +95,12 @@ fn rules_and_explain() {
 fn secrets_are_masked_in_every_format() {
     let key = "a204cf426a66db3f2680f211b29978a10ed78fff247ad35f";
     assert!(std::fs::read_to_string(demo().join("web/balance.js")).unwrap().contains(key));
-    for args in [&["check"][..], &["check", "--format", "concise"], &["check", "--format", "json"], &["scopes"]] {
+    let formats = ["human", "concise", "json", "sarif", "github", "gitlab", "markdown"];
+    let mut runs: Vec<Vec<&str>> = formats.iter().map(|f| vec!["check", "--format", f]).collect();
+    runs.push(vec!["scopes"]);
+    for args in &runs {
         let (_, out, err) = run(&demo(), args);
+        assert!(!out.is_empty(), "{args:?}");
         assert!(!out.contains(key) && !err.contains(key), "{args:?} printed the key");
         assert!(!out.contains(&key[..20]), "{args:?} printed part of the key");
     }
