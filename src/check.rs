@@ -95,11 +95,13 @@ pub struct Usage {
 pub struct FileReport {
     pub findings: Vec<Finding>,
     pub usages: Vec<Usage>,
+    /// Diagnostics about the file that did not stop its scan (a broken OpenAPI spec).
+    pub errors: Vec<crate::scan::FileError>,
 }
 
 /// A finding before positions, excerpt and fingerprint are filled in by [`finish`].
 pub struct Draft<'v> {
-    pub rule: &'static str,
+    pub rule: &'v str,
     pub vendor: Option<&'v Vendor>,
     /// The region reported (line/column/end).
     pub region: Span,
@@ -117,7 +119,7 @@ pub struct Draft<'v> {
 impl<'v> Draft<'v> {
     /// A draft for `rule` at `region`, its snippet and fingerprint taken from the region's text.
     #[must_use]
-    pub fn new(rule: &'static str, vendor: Option<&'v Vendor>, file: &SourceFile, region: Span) -> Self {
+    pub fn new(rule: &'v str, vendor: Option<&'v Vendor>, file: &SourceFile, region: Span) -> Self {
         let mut vars = Vec::new();
         if let Some(v) = vendor {
             vars.push(("vendor", v.name.clone()));
@@ -179,10 +181,51 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
         });
         drafts.push(d);
     }
+    client_code(catalog, file, &hits, &mut drafts);
     secrets.sort_unstable();
     secrets.dedup();
     let findings = drafts.into_iter().map(|d| finish(catalog, file, d, &secrets)).collect();
-    FileReport { findings, usages }
+    FileReport { findings, usages, errors: Vec::new() }
+}
+
+/// `key-in-client-code`: in a client-side file, every key sent from it and every literal key;
+/// anywhere, a literal key behind an env name a bundler exposes (`NEXT_PUBLIC_…`).
+fn client_code<'v>(catalog: &'v Catalog, file: &SourceFile, hits: &[crate::secrets::Hit], drafts: &mut Vec<Draft<'v>>) {
+    let Some(lint) = catalog.lints.get(ids::KEY_IN_CLIENT_CODE) else { return };
+    let Some(client) = &lint.client_code else { return };
+    let is_client = client.is_client(&file.path);
+    let mut regions: Vec<(Span, Option<&'v Vendor>, String)> = Vec::new();
+    for d in drafts.iter().filter(|d| matches!(d.rule, ids::KEY_IN_PATH | ids::KEY_IN_QUERY | ids::KEY_IN_BODY)) {
+        let span = d.labels.first().map_or(d.region, |l| l.span);
+        let exposed = client.env_prefixes.iter().find(|p| file.slice(span).contains(p.as_str()));
+        let why = match (is_client, exposed) {
+            (_, Some(p)) => format!("the key comes from a `{p}…` variable, compiled into the client bundle"),
+            (true, None) => format!("this file runs on the client and sends the key ({})", d.rule),
+            (false, None) => continue,
+        };
+        regions.push((span, d.vendor, why));
+    }
+    for h in hits {
+        let line = file.slice(file.line_span(file.position(h.span.start).line));
+        let exposed = client.env_prefixes.iter().find(|p| line.contains(p.as_str()));
+        let why = match (is_client, exposed) {
+            (_, Some(p)) => format!("`{p}…` variables are compiled into the client bundle"),
+            (true, None) => "this file runs on the client and holds the key".to_owned(),
+            (false, None) => continue,
+        };
+        regions.push((h.span, Some(&catalog.vendors[h.vendor]), why));
+    }
+    regions.sort_by_key(|r| r.0);
+    regions.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
+    for (span, vendor, why) in regions {
+        let mut d = Draft::new(ids::KEY_IN_CLIENT_CODE, vendor, file, span);
+        d.labels.push(Label { span, text: "reaches the client".into() });
+        d.vars.push(("reason", why));
+        if vendor.is_none() {
+            d.vars.push(("vendor", "Vendor".into()));
+        }
+        drafts.push(d);
+    }
 }
 
 /// What matching one file's candidates accumulates.
@@ -268,7 +311,7 @@ fn check_candidate<'v>(
         }
         let line = file.position(cand.span.start).line;
         let url_norm = normalise(&file.text, cand.span, secrets);
-        let base = |rule: &'static str, region: Span, migration: &str| Draft {
+        let base = |rule: &'v str, region: Span, migration: &str| Draft {
             rule,
             vendor: Some(vendor),
             region,
@@ -280,6 +323,7 @@ fn check_candidate<'v>(
             snippet_span: cand.span,
             normalised: url_norm.clone(),
         };
+        vendor_rules(vendor, cand, &url, found, &base, drafts);
         match found {
             Some(EndpointRef::Legacy(i)) => {
                 let l = &vendor.legacy[i];
@@ -313,7 +357,9 @@ fn check_candidate<'v>(
                     d.endpoint = Some(endpoint.clone());
                     drafts.push(d);
                 } else if !fired {
-                    let reason = if l.key == KeyPlacement::Bearer {
+                    let reason = if let Some(r) = &vendor.legacy_reason {
+                        r.clone()
+                    } else if l.key == KeyPlacement::Bearer {
                         "it takes an unscoped legacy key as Bearer; v4 keys are generated with scopes".to_owned()
                     } else {
                         format!("it takes {}, which is not visible here", l.key.describe())
@@ -456,6 +502,77 @@ fn check_candidate<'v>(
     }
 }
 
+/// The vendor's own rules on any call to it: headers it wants changed (`X-API-Key`), an
+/// `Authorization` value that is not exactly `Bearer …`, legacy body fields (`tenant_id`).
+fn vendor_rules<'v>(
+    vendor: &'v Vendor,
+    cand: &Candidate,
+    url: &UrlTemplate,
+    found: Option<EndpointRef>,
+    base: &impl Fn(&'v str, Span, &str) -> Draft<'v>,
+    drafts: &mut Vec<Draft<'v>>,
+) {
+    if vendor.header_rules.is_empty() && !vendor.bearer_exact && vendor.body_field_rules.is_empty() {
+        return;
+    }
+    let call = match found {
+        Some(EndpointRef::Legacy(i)) => vendor.legacy[i].display(),
+        Some(EndpointRef::V4(i)) => vendor.v4[i].display(),
+        None => {
+            let path: String = url.segments.iter().map(|s| format!("/{}", s.text)).collect();
+            format!("{} {path}", cand.method.map_or("", Method::as_str)).trim().to_owned()
+        }
+    };
+    let text_of = |v: &Value| match v {
+        Value::Literal(s) | Value::Placeholder(s) | Value::Expr(s) => s.clone(),
+    };
+    for p in &cand.params {
+        let lname = p.name.to_ascii_lowercase();
+        let (rule, label, migration) = match p.location {
+            ParamLocation::Header => {
+                if let Some((_, rule)) = vendor.header_rules.iter().find(|(h, _)| *h == lname) {
+                    (
+                        rule.as_str(),
+                        format!("the key in the `{}` header", p.name),
+                        format!("Send it as `{}` instead.", vendor.auth),
+                    )
+                } else if vendor.bearer_exact && lname == "authorization" {
+                    // a variable holding the whole header value cannot be judged here
+                    if matches!(p.value, Value::Expr(_)) || text_of(&p.value).starts_with("Bearer ") {
+                        continue;
+                    }
+                    (
+                        ids::AUTHORIZATION_NOT_BEARER,
+                        "not `Bearer <key>`".to_owned(),
+                        format!(
+                            "Write it as `{}`: the server's check is case-sensitive and reads nothing else.",
+                            vendor.auth
+                        ),
+                    )
+                } else {
+                    continue;
+                }
+            }
+            ParamLocation::Body => {
+                let Some((_, rule)) = vendor.body_field_rules.iter().find(|(f, _)| *f == p.name) else { continue };
+                (
+                    rule.as_str(),
+                    format!("`{}` in the body", p.name),
+                    vendor.legacy_reason.clone().map_or_else(String::new, |r| format!("Remove it: {r}.")),
+                )
+            }
+            ParamLocation::Query => continue,
+        };
+        let mut d = base(rule, p.span, &migration);
+        d.labels.push(Label { span: p.span, text: label });
+        d.vars.push(("call", call.clone()));
+        d.vars.push(("param", p.name.clone()));
+        d.snippet_span = p.span;
+        d.normalised = format!("{}|{}", d.normalised, p.name);
+        drafts.push(d);
+    }
+}
+
 /// key-in-query / key-in-body drafts for the key parameters of a call; whether any fired.
 #[allow(clippy::too_many_arguments)]
 fn key_param_drafts<'v>(
@@ -465,7 +582,7 @@ fn key_param_drafts<'v>(
     endpoint: &EndpointInfo,
     scopes: &[String],
     migration: &str,
-    base: &impl Fn(&'static str, Span, &str) -> Draft<'v>,
+    base: &impl Fn(&'v str, Span, &str) -> Draft<'v>,
     drafts: &mut Vec<Draft<'v>>,
 ) -> bool {
     let mut fired = false;
@@ -500,7 +617,7 @@ fn value_norm(v: &Value) -> String {
     }
 }
 
-fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) -> String {
+pub fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) -> String {
     let Some(v4) = vendor.legacy_v4_display(l) else {
         return format!(
             "No v4 counterpart: {}.",
@@ -544,7 +661,7 @@ fn cand_segs(pieces: &[Piece]) -> Vec<CandSeg<'_>> {
 }
 
 /// The most specific match (most literal segments); among equals, the one whose method matches.
-fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>) -> Option<EndpointRef> {
+pub fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>) -> Option<EndpointRef> {
     let all = vendor.trie.lookup(segs);
     let top = all.iter().map(|(_, l)| *l).max()?;
     let best: Vec<EndpointRef> = all.iter().filter(|(_, l)| *l == top).map(|(r, _)| *r).collect();

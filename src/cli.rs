@@ -27,18 +27,36 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the suggested scope manifest (YAML): the scopes each vendor key needs, with evidence.
     Scopes(ScopesArgs),
-    /// List every rule: id, severity, vendor, title.
-    Rules,
+    /// List every rule: id, severity, vendor, title (built-in, and from the config's or --rules packs).
+    Rules {
+        /// Load extra packs (a YAML file, or every .yaml in a directory); repeatable.
+        #[arg(long, value_name = "FILE|DIR")]
+        rules: Vec<PathBuf>,
+    },
     /// Print a rule's docs: what it finds, why it matters, an example and the fix.
     Explain {
         /// Rule id, as listed by `scopeshift rules`.
         id: String,
+        /// Load extra packs (a YAML file, or every .yaml in a directory); repeatable.
+        #[arg(long, value_name = "FILE|DIR")]
+        rules: Vec<PathBuf>,
     },
     /// Print the settings in effect and the file each came from.
     Config {
         /// Use this config file instead of discovering `scopeshift.toml` / `.scopeshift.toml`.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+    },
+    /// Write a v4 version of a legacy OpenAPI/Swagger spec (same format: YAML or JSON).
+    MigrateSpec {
+        /// The spec to migrate (OpenAPI 3.0/3.1 or Swagger 2.0, YAML or JSON).
+        spec: PathBuf,
+        /// Where to write the migrated spec.
+        #[arg(long, short = 'o', value_name = "OUT")]
+        output: PathBuf,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 

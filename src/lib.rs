@@ -17,6 +17,7 @@ pub mod config;
 pub mod drift;
 pub mod extract;
 pub mod git;
+pub mod openapi;
 pub mod prefilter;
 pub mod report;
 pub mod scan;
@@ -136,7 +137,7 @@ pub fn load_catalog(extra: &[PathBuf]) -> Result<Catalog, Error> {
         }
     }
     let extra: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    Ok(Catalog::with_extra_vendors(&extra)?)
+    Ok(Catalog::with_packs(&extra)?)
 }
 
 /// Run a check: scan, inline suppression, manifest drift, baseline, rule selection.
@@ -149,7 +150,11 @@ pub fn check_tree(catalog: &Catalog, opts: &CheckOptions) -> Result<Outcome, Err
     }
     let cwd = std::env::current_dir().map_err(io_err("cannot read the current directory"))?;
     let excludes = s.excludes()?;
-    let engine = Engine::with_inline_allow(catalog, opts.inline_allow);
+    let engine = Engine::with_inline_allow(catalog, opts.inline_allow).with_spec_roots(if opts.staged {
+        &[]
+    } else {
+        &opts.paths
+    });
     let mut result = if opts.staged {
         staged(&engine, opts, &excludes, &cwd)?
     } else {
@@ -280,13 +285,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus, Error> {
             write_to(args.output.as_deref(), stdout, |w| report::manifest::Manifest.emit_report(&report, w))?;
             Ok(ExitStatus::Clean)
         }
-        Command::Rules => {
-            let catalog = Catalog::builtin()?;
+        Command::Rules { rules } => {
+            let mut packs = Settings::load(&cwd, None)?.rules;
+            packs.extend(rules);
+            let catalog = load_catalog(&packs)?;
             report::rules::list(&catalog, stdout).map_err(io_err("writing output"))?;
             Ok(ExitStatus::Clean)
         }
-        Command::Explain { id } => {
-            let catalog = Catalog::builtin()?;
+        Command::Explain { id, rules } => {
+            let mut packs = Settings::load(&cwd, None)?.rules;
+            packs.extend(rules);
+            let catalog = load_catalog(&packs)?;
             if report::rules::explain(&catalog, &id, stdout).map_err(io_err("writing output"))? {
                 Ok(ExitStatus::Clean)
             } else {
@@ -298,7 +307,24 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<ExitStatus, Error> {
             config::show(&settings, stdout).map_err(io_err("writing output"))?;
             Ok(ExitStatus::Clean)
         }
+        Command::MigrateSpec { spec, output, force } => migrate_spec(&spec, &output, force, stdout),
     }
+}
+
+/// `scopeshift migrate-spec SPEC -o OUT [--force]`: exit 2 when OUT exists (without `--force`)
+/// or SPEC cannot be read as a spec.
+fn migrate_spec(spec: &Path, output: &Path, force: bool, stdout: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if output.exists() && !force {
+        return Err(Error::Usage(format!("{} exists; use --force to overwrite it", output.display())));
+    }
+    let catalog = Catalog::builtin()?;
+    let bytes = std::fs::read(spec).map_err(io_err(format!("cannot read {}", spec.display())))?;
+    let text = source::SourceFile::decode(spec.display().to_string(), &bytes).text;
+    let migrated =
+        openapi::migrate::migrate(&catalog, &text).map_err(|e| Error::Usage(format!("{}: {e}", spec.display())))?;
+    std::fs::write(output, migrated.text.as_bytes()).map_err(io_err(format!("cannot write {}", output.display())))?;
+    write!(stdout, "wrote {}: {}", output.display(), migrated.summary).map_err(io_err("writing output"))?;
+    Ok(ExitStatus::Clean)
 }
 
 /// The config file's settings with the scan flags applied on top.

@@ -62,6 +62,8 @@ pub struct Engine<'c> {
     prefilter: Prefilter,
     extract_cfg: ExtractConfig,
     generic: GenericExtractor,
+    /// The scanned roots (canonical): OpenAPI `$ref`s to files inside them are followed.
+    spec_roots: Vec<PathBuf>,
 }
 
 impl<'c> Engine<'c> {
@@ -77,10 +79,21 @@ impl<'c> Engine<'c> {
             catalog.vendors.iter().flat_map(|v| v.api_prefixes.iter().map(|p| format!("/{}/", p.join("/")))).collect();
         anchors.sort();
         anchors.dedup();
-        let mut key_names: Vec<String> = catalog.vendors.iter().flat_map(|v| v.key_params.clone()).collect();
+        let mut key_names: Vec<String> = catalog
+            .vendors
+            .iter()
+            .flat_map(|v| v.key_params.iter().chain(v.body_field_rules.iter().map(|(f, _)| f)).cloned())
+            .collect();
         key_names.sort();
         key_names.dedup();
-        let extract_cfg = ExtractConfig { path_anchors: anchors, key_names };
+        let mut header_names: Vec<String> =
+            catalog.vendors.iter().flat_map(|v| v.header_rules.iter().map(|(h, _)| h.clone())).collect();
+        if catalog.vendors.iter().any(|v| v.bearer_exact) {
+            header_names.push("authorization".into());
+        }
+        header_names.sort();
+        header_names.dedup();
+        let extract_cfg = ExtractConfig { path_anchors: anchors, key_names, header_names };
         let mut literals = catalog.prefilter_literals();
         if inline_allow {
             literals.push(crate::suppress::MARKER.to_owned());
@@ -91,7 +104,15 @@ impl<'c> Engine<'c> {
             prefilter: Prefilter::new(literals),
             generic: GenericExtractor::new(&extract_cfg),
             extract_cfg,
+            spec_roots: Vec::new(),
         }
+    }
+
+    /// Follow OpenAPI `$ref`s to files under these roots (the scanned paths).
+    #[must_use]
+    pub fn with_spec_roots(mut self, roots: &[PathBuf]) -> Self {
+        self.spec_roots = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
+        self
     }
 
     /// Scan one file's bytes. `None` when the prefilter rules it out; `Err(Skip::Binary)` for
@@ -134,8 +155,17 @@ impl<'c> Engine<'c> {
     /// Extract and check a decoded file (no prefilter).
     #[must_use]
     pub fn scan_source(&self, file: &SourceFile) -> FileReport {
-        let candidates = self.generic.extract(file, &self.extract_cfg);
-        let mut r = check::check_file(self.catalog, file, &candidates);
+        let linted_alone = |b: &[u8]| self.prefilter.is_match(b);
+        let ctx = crate::openapi::Context { roots: &self.spec_roots, linted_alone: Some(&linted_alone) };
+        let mut r = match crate::openapi::lint(self.catalog, file, &ctx) {
+            crate::openapi::Outcome::Spec(s) => FileReport { findings: s.findings, usages: s.usages, errors: s.errors },
+            other => {
+                let candidates = self.generic.extract(file, &self.extract_cfg);
+                let mut r = check::check_file(self.catalog, file, &candidates);
+                r.errors.extend(if let crate::openapi::Outcome::Invalid(e) = other { Some(e) } else { None });
+                r
+            }
+        };
         if self.inline_allow {
             crate::suppress::apply(self.catalog, file, &mut r.findings);
         }
@@ -197,6 +227,7 @@ impl<'c> Engine<'c> {
                             if let Some(r) = r {
                                 l.0.extend(r.findings);
                                 l.1.extend(r.usages);
+                                l.2.extend(r.errors);
                             }
                         }
                     },
@@ -248,6 +279,7 @@ impl Engine<'_> {
                         if let Some(f) = found {
                             r.findings.extend(f.findings);
                             r.usages.extend(f.usages);
+                            r.errors.extend(f.errors);
                         }
                     }
                 },

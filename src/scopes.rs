@@ -33,7 +33,11 @@ pub struct VendorScopes {
     /// False when the vendor publishes no scopes (the manifest says so instead of inventing one).
     pub scopes_published: bool,
     pub scopes: BTreeMap<String, Vec<Evidence>>,
+    /// For a vendor without scopes: every call found, so the manifest still shows them.
+    pub calls: Vec<Evidence>,
     pub unmapped: Vec<Unmapped>,
+    /// The vendor's advice beyond scopes (from the catalog).
+    pub advice: Vec<String>,
 }
 
 /// Aggregate usages per vendor, sorted by vendor id, scopes and evidence sorted and deduplicated.
@@ -47,8 +51,19 @@ pub fn infer(catalog: &Catalog, usages: &[Usage]) -> Vec<VendorScopes> {
             name: v.name.clone(),
             scopes_published: v.scopes_published(),
             scopes: BTreeMap::new(),
+            calls: Vec::new(),
             unmapped: Vec::new(),
+            advice: v.advice.clone(),
         });
+        if !entry.scopes_published && u.unmapped.is_none() {
+            entry.calls.push(Evidence {
+                path: u.path.clone(),
+                line: u.line,
+                call: u.call.clone(),
+                v4: u.v4.clone(),
+                mapping: u.mapping,
+            });
+        }
         if let Some(reason) = &u.unmapped {
             entry.unmapped.push(Unmapped {
                 path: u.path.clone(),
@@ -75,6 +90,8 @@ pub fn infer(catalog: &Catalog, usages: &[Usage]) -> Vec<VendorScopes> {
         }
         v.unmapped.sort();
         v.unmapped.dedup();
+        v.calls.sort();
+        v.calls.dedup();
     }
     out
 }

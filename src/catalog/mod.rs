@@ -31,22 +31,24 @@ impl RuleFileError {
 
     /// Errors found after parsing start with the row id (`L7: …`): point at that row's line.
     fn locate_in(mut self, text: &str) -> Self {
-        if self.location.is_some() {
-            return self;
-        }
-        let Some(id) = self.message.split(':').next().filter(|id| !id.contains(' ')) else { return self };
-        for (n, line) in text.lines().enumerate() {
-            let t = line.trim_start().trim_start_matches(['-', '{', ' ']);
-            if let Some(rest) = t.strip_prefix("id:") {
-                let v = rest.trim_start();
-                if v.strip_prefix(id).is_some_and(|r| r.is_empty() || r.starts_with([',', ' ', '}', '#'])) {
-                    self.location = Some((n as u64 + 1, (line.len() - t.len()) as u64 + 1));
-                    break;
-                }
-            }
+        if self.location.is_none()
+            && let Some(id) = self.message.split(':').next().filter(|id| !id.contains(' '))
+        {
+            self.location = line_of_id(text, id);
         }
         self
     }
+}
+
+/// Line and column of the row `id: ID` (block or flow style) in a YAML text.
+fn line_of_id(text: &str, id: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(n, line)| {
+        let t = line.trim_start().trim_start_matches(['-', '{', ' ']);
+        let v = t.strip_prefix("id:")?.trim_start();
+        v.strip_prefix(id)
+            .is_some_and(|r| r.is_empty() || r.starts_with([',', ' ', '}', '#']))
+            .then(|| (n as u64 + 1, (line.len() - t.len()) as u64 + 1))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -243,6 +245,13 @@ pub struct Vendor {
     /// Lowercase words naming this vendor's key variables (`voiso`).
     pub secret_names: Vec<String>,
     pub key_formats: Vec<KeyFormat>,
+    /// `(header name lowercase, rule id)`.
+    pub header_rules: Vec<(String, String)>,
+    pub bearer_exact: bool,
+    /// `(body field, rule id)`.
+    pub body_field_rules: Vec<(String, String)>,
+    pub legacy_reason: Option<String>,
+    pub advice: Vec<String>,
     pub scopes: Vec<Scope>,
     pub v4: Vec<V4Endpoint>,
     pub legacy: Vec<LegacyEndpoint>,
@@ -293,10 +302,30 @@ pub struct Lint {
     pub example: String,
     pub fix: String,
     pub file: String,
+    /// The vendor whose pack uses this rule (header and body rules), `None` for every vendor.
+    pub vendor: Option<String>,
+    pub client_code: Option<ClientCode>,
+}
+
+/// What counts as code that runs in a browser or on a phone (`key-in-client-code`).
+#[derive(Debug, Clone)]
+pub struct ClientCode {
+    pub globs: globset::GlobSet,
+    pub not_globs: globset::GlobSet,
+    pub env_prefixes: Vec<String>,
+}
+
+impl ClientCode {
+    /// Whether the file at `path` runs on the client.
+    #[must_use]
+    pub fn is_client(&self, path: &str) -> bool {
+        self.globs.is_match(path) && !self.not_globs.is_match(path)
+    }
 }
 
 /// Variables a lint message template may use.
-pub const TEMPLATE_VARS: &[&str] = &["vendor", "call", "param", "reason", "migration", "auth", "scope", "secret"];
+pub const TEMPLATE_VARS: &[&str] =
+    &["vendor", "call", "param", "reason", "migration", "auth", "scope", "secret", "subject", "used_by", "v4"];
 
 impl Lint {
     /// Fill `{vendor}`, `{call}`, ... into the message template.
@@ -332,6 +361,9 @@ fn render_template(t: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
+/// A rule file: its name and YAML text.
+pub type Source<'a> = (&'a str, &'a str);
+
 /// Every loaded vendor and rule.
 #[derive(Debug)]
 pub struct Catalog {
@@ -350,8 +382,14 @@ pub mod ids {
     pub const UNMAPPED_ENDPOINT: &str = "unmapped-endpoint";
     pub const UNUSED_ALLOW: &str = "unused-allow";
     pub const HARDCODED_KEY: &str = "hardcoded-key";
+    pub const KEY_IN_CLIENT_CODE: &str = "key-in-client-code";
+    /// Emitted for vendors with `bearer_exact`; required only when one is loaded.
+    pub const AUTHORIZATION_NOT_BEARER: &str = "authorization-not-bearer";
     pub const SCOPE_MISSING: &str = "scope-missing";
     pub const SCOPE_UNUSED: &str = "scope-unused";
+    pub const OPENAPI_KEY_IN_QUERY: &str = "openapi-key-in-query";
+    pub const OPENAPI_KEY_IN_PATH: &str = "openapi-key-in-path";
+    pub const OPENAPI_LEGACY_ENDPOINT: &str = "openapi-legacy-endpoint";
     pub const ALL: &[&str] = &[
         KEY_IN_PATH,
         KEY_IN_QUERY,
@@ -359,9 +397,13 @@ pub mod ids {
         LEGACY_ENDPOINT,
         UNMAPPED_ENDPOINT,
         HARDCODED_KEY,
+        KEY_IN_CLIENT_CODE,
         UNUSED_ALLOW,
         SCOPE_MISSING,
         SCOPE_UNUSED,
+        OPENAPI_KEY_IN_QUERY,
+        OPENAPI_KEY_IN_PATH,
+        OPENAPI_LEGACY_ENDPOINT,
     ];
 }
 
@@ -371,28 +413,69 @@ impl Catalog {
         Self::from_sources(embedded::VENDORS, embedded::LINTS)
     }
 
-    /// The built-in catalog plus user vendor packs (`--rules`).
-    pub fn with_extra_vendors(extra: &[(&str, &str)]) -> Result<Self, RuleFileError> {
-        let vendors: Vec<(&str, &str)> = embedded::VENDORS.iter().copied().chain(extra.iter().copied()).collect();
-        Self::from_sources(&vendors, embedded::LINTS)
+    /// The built-in catalog plus user packs (`--rules`): each file is a vendor, an extension of
+    /// a vendor (`extends: ID`), or a rule (it has a top-level `severity:`).
+    pub fn with_packs(extra: &[(&str, &str)]) -> Result<Self, RuleFileError> {
+        let top = |text: &str, key: &str| text.lines().any(|l| l.starts_with(key));
+        let (lints, vendors): (Vec<Source<'_>>, Vec<Source<'_>>) =
+            extra.iter().copied().partition(|(_, text)| top(text, "severity:"));
+        let vendors: Vec<(&str, &str)> = embedded::VENDORS.iter().copied().chain(vendors).collect();
+        let lints: Vec<(&str, &str)> = embedded::LINTS.iter().copied().chain(lints).collect();
+        Self::from_sources(&vendors, &lints)
     }
 
     /// Load from `(file name, YAML text)` pairs.
     pub fn from_sources(vendors: &[(&str, &str)], lints: &[(&str, &str)]) -> Result<Self, RuleFileError> {
         let mut out = Self { vendors: Vec::new(), lints: BTreeMap::new(), secrets: std::sync::OnceLock::new() };
-        for (file, text) in vendors {
-            let raw: RawVendor = parse_yaml(file, text)?;
-            let v = compile_vendor(file, raw).map_err(|e| e.locate_in(text))?;
-            if out.vendors.iter().any(|o| o.id == v.id) {
-                return Err(RuleFileError::new(file, format!("vendor id `{}` is defined twice", v.id)));
+        // raw vendors first, extensions merged into them, then compiled
+        let mut raws: Vec<(RawVendor, Vec<(&str, &str)>)> = Vec::new();
+        for &(file, text) in vendors {
+            if text.lines().any(|l| l.starts_with("extends:")) {
+                let ext: raw::RawExtension = parse_yaml(file, text)?;
+                let Some((base, sources)) = raws.iter_mut().find(|(r, _)| r.id == ext.extends) else {
+                    return Err(RuleFileError::new(
+                        file,
+                        format!("`extends: {}`: no such vendor is loaded", ext.extends),
+                    )
+                    .locate_in(text));
+                };
+                base.extend(ext);
+                sources.push((file, text));
+                continue;
             }
+            let raw: RawVendor = parse_yaml(file, text)?;
+            if raws.iter().any(|(o, _)| o.id == raw.id) {
+                return Err(RuleFileError::new(
+                    file,
+                    format!(
+                        "vendor id `{}` is defined twice (a pack that adds to it says `extends: {}`)",
+                        raw.id, raw.id
+                    ),
+                ));
+            }
+            raws.push((raw, vec![(file, text)]));
+        }
+        for (raw, sources) in raws {
+            let (file, _) = sources[0];
+            let v = compile_vendor(file, raw).map_err(|e| {
+                // point at the file (base or extension) that holds the offending row
+                let id = e.message.split(':').next().unwrap_or("").to_owned();
+                let holder = sources.iter().rev().find(|(_, t)| line_of_id(t, &id).is_some());
+                match holder {
+                    Some((f, t)) => RuleFileError { file: (*f).to_owned(), ..e }.locate_in(t),
+                    None => e.locate_in(sources[0].1),
+                }
+            })?;
             out.vendors.push(v);
         }
         for (file, text) in lints {
             let raw: RawLint = parse_yaml(file, text)?;
             let l = compile_lint(file, raw)?;
-            if out.lints.contains_key(&l.id) {
-                return Err(RuleFileError::new(file, format!("rule id `{}` is defined twice", l.id)));
+            if let Some(other) = out.lints.get(&l.id) {
+                return Err(RuleFileError::new(
+                    file,
+                    format!("rule id `{}` is already defined in {}", l.id, other.file),
+                ));
             }
             out.lints.insert(l.id.clone(), l);
         }
@@ -400,6 +483,28 @@ impl Catalog {
             if !out.lints.contains_key(*id) {
                 return Err(RuleFileError::new("rules/lints", format!("rule `{id}` has no rules/lints/{id}.yaml")));
             }
+        }
+        // rules named by vendor packs exist, and are listed with their vendor
+        for v in &out.vendors {
+            for (what, rule) in v.header_rules.iter().chain(&v.body_field_rules) {
+                let Some(l) = out.lints.get_mut(rule) else {
+                    return Err(RuleFileError::new(
+                        &v.file,
+                        format!("`{what}` names rule `{rule}`, which has no rules/lints/{rule}.yaml"),
+                    ));
+                };
+                l.vendor = Some(v.id.clone());
+            }
+        }
+        let exact: Vec<String> = out.vendors.iter().filter(|v| v.bearer_exact).map(|v| v.id.clone()).collect();
+        if !exact.is_empty() {
+            let Some(l) = out.lints.get_mut(ids::AUTHORIZATION_NOT_BEARER) else {
+                return Err(RuleFileError::new(
+                    "rules/lints",
+                    "`bearer_exact` needs rules/lints/authorization-not-bearer.yaml",
+                ));
+            };
+            l.vendor = Some(exact.join(","));
         }
         Ok(out)
     }
@@ -636,6 +741,11 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
         rotation: raw.rotation,
         secret_names,
         key_formats,
+        header_rules: raw.header_rules.into_iter().map(|h| (h.header.to_ascii_lowercase(), h.rule)).collect(),
+        bearer_exact: raw.bearer_exact,
+        body_field_rules: raw.body_field_rules.into_iter().map(|b| (b.field, b.rule)).collect(),
+        legacy_reason: raw.legacy_reason,
+        advice: raw.advice,
         scopes,
         v4,
         legacy,
@@ -663,6 +773,26 @@ fn compile_lint(file: &str, raw: RawLint) -> Result<Lint, RuleFileError> {
         "warning" => Severity::Warning,
         s => return Err(RuleFileError::new(file, format!("severity must be error or warning, not `{s}`"))),
     };
+    let client_code = match &raw.client_code {
+        None => None,
+        Some(c) => {
+            let set = |globs: &[String]| {
+                let mut b = globset::GlobSetBuilder::new();
+                for g in globs {
+                    let glob = globset::GlobBuilder::new(g)
+                        .build()
+                        .map_err(|e| RuleFileError::new(file, format!("client_code: bad glob `{g}`: {e}")))?;
+                    b.add(glob);
+                }
+                b.build().map_err(|e| RuleFileError::new(file, format!("client_code: {e}")))
+            };
+            Some(ClientCode {
+                globs: set(&c.globs)?,
+                not_globs: set(&c.not_globs)?,
+                env_prefixes: c.env_prefixes.clone(),
+            })
+        }
+    };
     for (field, t) in [("message", &raw.message), ("help", &raw.help)] {
         let mut rest = t.as_str();
         while let Some(i) = rest.find('{') {
@@ -688,6 +818,8 @@ fn compile_lint(file: &str, raw: RawLint) -> Result<Lint, RuleFileError> {
         example: raw.docs.example,
         fix: raw.docs.fix,
         file: file.to_owned(),
+        vendor: None,
+        client_code,
     })
 }
 

@@ -45,6 +45,10 @@ static QUERY_WORD: LazyLock<Regex> =
 /// Finds the candidates of one file.
 pub struct GenericExtractor {
     field: Regex,
+    /// `"Authorization": v` in a map, `.header("X-API-Key", v)` in a builder.
+    header_pair: Option<Regex>,
+    /// `-H "Authorization: Bearer …"` (curl) or an `Authorization: …` line (`.http` files).
+    header_line: Option<Regex>,
 }
 
 impl GenericExtractor {
@@ -58,7 +62,25 @@ impl GenericExtractor {
             r#"(?:\\?["']({names})\\?["']\s*(?::|=>|=)\s*|[{{,]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
         ))
         .unwrap();
-        Self { field }
+        let headers = cfg.header_names.iter().map(|h| regex::escape(h)).collect::<Vec<_>>().join("|");
+        let (header_pair, header_line) = if headers.is_empty() {
+            (None, None)
+        } else {
+            (
+                // quoted names anywhere; bare names as object keys (`{ Authorization: … }`)
+                Some(
+                    Regex::new(&format!(
+                        r#"(?i)(?:\\?["']({headers})\\?["']\s*(?::|=>|,)|[{{,]\s*({headers})\s*:)\s*"#
+                    ))
+                    .unwrap(),
+                ),
+                Some(
+                    Regex::new(&format!(r#"(?im)(?:-H\s*|--header\s*|^)(["']?)({headers})\s*:[ \t]*([^"'\r\n]*)"#))
+                        .unwrap(),
+                ),
+            )
+        };
+        Self { field, header_pair, header_line }
     }
 
     /// Every URL-like token in the file, with its method and nearby parameters.
@@ -174,6 +196,64 @@ impl GenericExtractor {
                 value_span: vspan,
             });
         }
+        self.attach_headers(file, lines, out);
+    }
+
+    /// Header values near URLs, each to the nearest URL by line, within the window.
+    fn attach_headers(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate]) {
+        let text = file.text.as_str();
+        let nearest = |at: usize| {
+            let line = file.position(at).line;
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l <= line + WINDOW_ABOVE + 3 && line <= **l + WINDOW_BELOW)
+                .min_by_key(|(_, l)| (l.abs_diff(line), **l > line))
+                .map(|(i, _)| i)
+        };
+        let mut found: Vec<(usize, Param)> = Vec::new();
+        if let Some(re) = &self.header_pair {
+            for m in re.captures_iter(text) {
+                let whole = m.get(0).unwrap();
+                let Some((value, vspan)) = read_one(text, whole.end()) else { continue };
+                let Some(name) = m.get(1).or_else(|| m.get(2)) else { continue };
+                found.push((
+                    whole.start(),
+                    Param {
+                        name: name.as_str().to_owned(),
+                        location: ParamLocation::Header,
+                        value,
+                        span: Span::new(whole.start(), vspan.end),
+                        value_span: vspan,
+                    },
+                ));
+            }
+        }
+        if let Some(re) = &self.header_line {
+            for m in re.captures_iter(text) {
+                let (name, v) = (m.get(2).unwrap(), m.get(3).unwrap());
+                let value = v.as_str().trim_end();
+                let vspan = Span::new(v.start(), v.start() + value.len());
+                found.push((
+                    name.start(),
+                    Param {
+                        name: name.as_str().to_owned(),
+                        location: ParamLocation::Header,
+                        value: Value::Literal(value.to_owned()),
+                        span: Span::new(name.start(), vspan.end),
+                        value_span: vspan,
+                    },
+                ));
+            }
+        }
+        for (at, p) in found {
+            if out.iter().any(|c| c.span.start <= at && at < c.span.end) {
+                continue;
+            }
+            if let Some(i) = nearest(at) {
+                out[i].params.push(p);
+            }
+        }
     }
 }
 
@@ -211,6 +291,12 @@ fn read_one(text: &str, at: usize) -> Option<(Value, Span)> {
     }
     let escaped = b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\''));
     if escaped {
+        i += 1;
+    }
+    // string prefixes: f"…" (Python), $"…" and @"…" (C#), r"…", b"…", u"…"
+    if matches!(b.get(i), Some(b'f' | b'F' | b'r' | b'b' | b'u' | b'$' | b'@'))
+        && matches!(b.get(i + 1), Some(b'"' | b'\''))
+    {
         i += 1;
     }
     match b.get(i)? {
@@ -467,7 +553,11 @@ mod tests {
     use crate::source::Encoding;
 
     fn run(src: &str) -> Vec<Candidate> {
-        let cfg = ExtractConfig { path_anchors: vec!["/api/".into()], key_names: vec!["key".into()] };
+        let cfg = ExtractConfig {
+            path_anchors: vec!["/api/".into()],
+            key_names: vec!["key".into()],
+            header_names: vec!["authorization".into(), "x-api-key".into()],
+        };
         let f = SourceFile::new("t", src.to_owned(), Encoding::Utf8);
         GenericExtractor::new(&cfg).extract(&f, &cfg)
     }
@@ -532,6 +622,26 @@ mod tests {
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
+    }
+
+    #[test]
+    fn headers_in_maps_builders_curl_and_http_files() {
+        let c = run("requests.get(\"https://api.voxpria.com/api/v1/calls\",\n  headers={\"X-API-Key\": KEY})\n");
+        let h = &c[0].params[0];
+        assert_eq!(
+            (h.name.as_str(), h.location, &h.value),
+            ("X-API-Key", ParamLocation::Header, &Value::Expr("KEY".into()))
+        );
+        let c = run("curl -H \"Authorization: Token $K\" https://api.voxpria.com/api/v1/calls\n");
+        assert_eq!(c[0].params[0].value, Value::Literal("Token $K".into()));
+        let c = run("GET https://api.voxpria.com/api/v1/calls\nAuthorization: Bearer {{k}}\n");
+        assert_eq!(c[0].params[0].value, Value::Literal("Bearer {{k}}".into()));
+        let c = run("fetch(\"https://api.voxpria.com/api/v1/calls\", { headers: { Authorization: `bearer ${k}` } })\n");
+        assert_eq!(c[0].params[0].value, Value::Placeholder("bearer ${k}".into()));
+        let c = run(
+            "r = requests.get(\"https://api.voxpria.com/api/v1/calls\", headers={'Authorization': f'Bearer {k}'})\n",
+        );
+        assert_eq!(c[0].params[0].value, Value::Literal("Bearer {k}".into()));
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Candidate {
 pub struct ExtractConfig {
     /// Path prefixes that start a host-less URL (`/api/`, `/user_management/`).
     pub path_anchors: Vec<String>,
-    /// Parameter names that carry a key (`key`).
+    /// Parameter names that carry a key (`key`), and body fields vendor rules look for (`tenant_id`).
     pub key_names: Vec<String>,
+    /// Header names whose values are extracted (`authorization`, `x-api-key`), lowercase.
+    pub header_names: Vec<String>,
 }

@@ -50,11 +50,20 @@ impl Emitter for Manifest {
                 writeln!(
                     out,
                     "    note: {}",
-                    yaml_str(&format!(
-                        "{} publishes no key scopes: use one key per integration and environment, and disable unused keys",
-                        v.name
-                    ))
+                    yaml_str(&format!("{} publishes no key scopes: there is no scope set to grant", v.name))
                 )?;
+                if !v.calls.is_empty() {
+                    writeln!(out, "    calls:")?;
+                    for e in &v.calls {
+                        writeln!(out, "      - {}", evidence(e))?;
+                    }
+                }
+            }
+            if !v.advice.is_empty() {
+                writeln!(out, "    advice:")?;
+                for a in &v.advice {
+                    writeln!(out, "      - {}", yaml_str(a))?;
+                }
             }
             if !v.unmapped.is_empty() {
                 writeln!(out, "    unmapped:")?;

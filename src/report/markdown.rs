@@ -237,7 +237,9 @@ mod tests {
                     ((*s).to_owned(), vec![ev])
                 })
                 .collect::<BTreeMap<_, _>>(),
+            calls: Vec::new(),
             unmapped: Vec::new(),
+            advice: Vec::new(),
         }
     }
 

@@ -1,0 +1,854 @@
+//! `scopeshift migrate-spec`: a v4 version of a legacy spec. The apiKey (and legacy bearer)
+//! schemes become one HTTP bearer scheme, key parameters go, legacy operations move to their v4
+//! path and method (`x-scopeshift-mapping` says how and whether the mapping is documented or
+//! inferred), each operation records its v4 scope (`x-scopes`, and in its security requirement
+//! on OpenAPI 3.1), and operations with no v4 counterpart are kept and flagged. Same format out
+//! as in (YAML or JSON); everything else is kept, in order (YAML comments are not).
+
+use std::fmt;
+
+use crate::catalog::{Catalog, KeyPlacement, Seg};
+
+use super::rules::{Matched, Server, match_operation, parse_server, segments, servers};
+use super::tree::{self, Doc, Kind, Style};
+use super::{Version, is_key_name, version};
+
+/// Most nodes a document may expand to (aliases are copied out here), and deepest nesting.
+const MAX_NODES: usize = 2_000_000;
+const MAX_NEST: usize = 300;
+
+/// A mutable copy of the document: scalars keep their style so types and quoting survive.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Scalar(String, Style),
+    Seq(Vec<Val>),
+    Map(Vec<(Val, Val)>),
+}
+
+impl Val {
+    fn s(text: impl Into<String>) -> Self {
+        Self::Scalar(text.into(), Style::Double)
+    }
+    fn plain(text: impl Into<String>) -> Self {
+        Self::Scalar(text.into(), Style::Plain)
+    }
+    fn str(&self) -> Option<&str> {
+        if let Self::Scalar(s, _) = self { Some(s) } else { None }
+    }
+    fn entries(&self) -> &[(Val, Val)] {
+        if let Self::Map(m) = self { m } else { &[] }
+    }
+    fn items(&self) -> &[Val] {
+        if let Self::Seq(s) = self { s } else { &[] }
+    }
+    fn get(&self, key: &str) -> Option<&Val> {
+        self.entries().iter().rev().find(|(k, _)| k.str() == Some(key)).map(|(_, v)| v)
+    }
+    fn get_mut(&mut self, key: &str) -> Option<&mut Val> {
+        if let Self::Map(m) = self {
+            m.iter_mut().rev().find(|(k, _)| k.str() == Some(key)).map(|(_, v)| v)
+        } else {
+            None
+        }
+    }
+    fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Val::str)
+    }
+    /// Replace the value under `key`, or append the entry.
+    fn set(&mut self, key: &str, v: Val) {
+        if let Some(slot) = self.get_mut(key) {
+            *slot = v;
+        } else if let Self::Map(m) = self {
+            m.push((Val::plain(key), v));
+        }
+    }
+    fn remove(&mut self, key: &str) -> Option<Val> {
+        let Self::Map(m) = self else { return None };
+        let i = m.iter().position(|(k, _)| k.str() == Some(key))?;
+        Some(m.remove(i).1)
+    }
+    /// The mapping under `key`, created when missing.
+    fn map_at(&mut self, key: &str) -> &mut Val {
+        if !matches!(self.get(key), Some(Val::Map(_))) {
+            self.set(key, Val::Map(Vec::new()));
+        }
+        self.get_mut(key).expect("just set")
+    }
+    fn pointer(&self, ptr: &str) -> Option<&Val> {
+        let mut at = self;
+        if ptr.is_empty() {
+            return Some(at);
+        }
+        for raw in ptr.strip_prefix('/')?.split('/') {
+            let seg = raw.replace("~1", "/").replace("~0", "~");
+            at = match at {
+                Val::Map(_) => at.get(&seg)?,
+                Val::Seq(s) => s.get(seg.parse::<usize>().ok()?)?,
+                Val::Scalar(..) => return None,
+            };
+        }
+        Some(at)
+    }
+}
+
+fn to_val(doc: &Doc, id: usize, depth: usize, budget: &mut usize) -> Result<Val, String> {
+    if depth > MAX_NEST {
+        return Err(format!("nesting deeper than {MAX_NEST} levels (after aliases)"));
+    }
+    *budget = budget.checked_sub(1).ok_or("the document expands to too many nodes (aliases)")?;
+    Ok(match &doc.node(id).kind {
+        Kind::Scalar { value, style } => Val::Scalar(value.clone(), *style),
+        Kind::Seq(items) => {
+            Val::Seq(items.iter().map(|&i| to_val(doc, i, depth + 1, budget)).collect::<Result<_, _>>()?)
+        }
+        Kind::Map(entries) => Val::Map(
+            entries
+                .iter()
+                .map(|&(k, v)| Ok((to_val(doc, k, depth + 1, budget)?, to_val(doc, v, depth + 1, budget)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
+}
+
+/// What `migrate-spec` did, for the summary line and the tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// `GET /api/v2/cdr → GET /api/v4/reporting/cdrs (inferred)`.
+    pub rewritten: Vec<String>,
+    /// Operations kept where they were, with why.
+    pub flagged: Vec<String>,
+    /// Security schemes replaced by the bearer scheme.
+    pub schemes_replaced: Vec<String>,
+    pub params_removed: usize,
+    pub bearer_scheme: String,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} operation(s) moved to v4, {} kept and flagged, {} key parameter(s) removed; security scheme(s) {} replaced by `{}`",
+            self.rewritten.len(),
+            self.flagged.len(),
+            self.params_removed,
+            if self.schemes_replaced.is_empty() { "(none)".to_owned() } else { self.schemes_replaced.join(", ") },
+            self.bearer_scheme
+        )?;
+        for r in &self.rewritten {
+            writeln!(f, "  moved:   {r}")?;
+        }
+        for r in &self.flagged {
+            writeln!(f, "  flagged: {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The migrated document and what was done.
+#[derive(Debug)]
+pub struct Migrated {
+    pub text: String,
+    pub summary: Summary,
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
+
+/// Migrate a spec's text.
+///
+/// # Errors
+/// A message naming the line when the text is not valid YAML/JSON or not an OpenAPI 3.x /
+/// Swagger 2.0 document.
+#[allow(clippy::too_many_lines)]
+pub fn migrate(catalog: &Catalog, text: &str) -> Result<Migrated, String> {
+    let json = text.trim_start().starts_with('{');
+    let kind = if json { "JSON" } else { "YAML" };
+    let loaded = tree::load(text).map_err(|p| format!("not valid {kind} at line {}: {}", p.line, p.message))?;
+    let doc = loaded.doc;
+    let v = match version(&doc) {
+        None => return Err("not an OpenAPI/Swagger spec: no top-level `openapi` or `swagger` key".into()),
+        Some(Err((_, why))) => return Err(format!("not a supported spec: {why}")),
+        Some(Ok(v)) => v,
+    };
+    let servers_list = servers(&doc, v);
+    let lower = text.to_ascii_lowercase();
+    let mentioned: Vec<bool> = catalog
+        .vendors
+        .iter()
+        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
+        .collect();
+    let mut budget = MAX_NODES;
+    let original = to_val(&doc, doc.root, 0, &mut budget)?;
+    let mut root = original.clone();
+    let mut sum = Summary::default();
+
+    // 1. security schemes: apiKey and HTTP bearer schemes become one bearer scheme
+    let schemes_of = |r: &Val| -> Option<Val> {
+        if v == Version::Swagger2 {
+            r.get("securityDefinitions").cloned()
+        } else {
+            r.get("components").and_then(|c| c.get("securitySchemes")).cloned()
+        }
+    };
+    let schemes = schemes_of(&original).unwrap_or(Val::Map(Vec::new()));
+    let resolve = |x: &Val| -> Val {
+        let mut x = x.clone();
+        for _ in 0..16 {
+            match x.get_str("$ref").and_then(|r| r.strip_prefix('#')).and_then(|p| original.pointer(p)) {
+                Some(t) => x = t.clone(),
+                None => break,
+            }
+        }
+        x
+    };
+    let mut kept_names = Vec::new();
+    for (k, s) in schemes.entries() {
+        let name = k.str().unwrap_or("").to_owned();
+        let s = resolve(s);
+        let t = s.get_str("type").unwrap_or("");
+        let bearer = t == "http" && s.get_str("scheme").is_some_and(|x| x.eq_ignore_ascii_case("bearer"));
+        if t == "apiKey" || bearer {
+            sum.schemes_replaced.push(name);
+        } else {
+            kept_names.push(name);
+        }
+    }
+    let bearer = ["bearerAuth", "v4BearerAuth", "scopeshiftBearer"]
+        .into_iter()
+        .find(|n| !kept_names.iter().any(|k| k == n))
+        .unwrap_or("scopeshiftBearer")
+        .to_owned();
+    sum.bearer_scheme.clone_from(&bearer);
+    let vendor_auth = catalog
+        .vendors
+        .iter()
+        .find(|vd| super::rules::hosting(vd, &servers_list) == super::rules::Hosting::Hosted)
+        .map_or("Authorization: Bearer <key>".to_owned(), |vd| vd.auth.clone());
+    let bearer_def = if v == Version::Swagger2 {
+        Val::Map(vec![
+            (Val::plain("type"), Val::plain("apiKey")),
+            (Val::plain("in"), Val::plain("header")),
+            (Val::plain("name"), Val::plain("Authorization")),
+            (
+                Val::plain("description"),
+                Val::s(format!("v4 API key with the operation's scopes, sent as `{vendor_auth}`")),
+            ),
+        ])
+    } else {
+        Val::Map(vec![
+            (Val::plain("type"), Val::plain("http")),
+            (Val::plain("scheme"), Val::plain("bearer")),
+            (
+                Val::plain("description"),
+                Val::s(format!("v4 API key with the operation's scopes, sent as `{vendor_auth}`")),
+            ),
+        ])
+    };
+    {
+        let container = if v == Version::Swagger2 {
+            root.map_at("securityDefinitions")
+        } else {
+            root.map_at("components").map_at("securitySchemes")
+        };
+        for n in &sum.schemes_replaced {
+            container.remove(n);
+        }
+        container.set(&bearer, bearer_def);
+    }
+    let replaced = sum.schemes_replaced.clone();
+    let rewrite_security = |sec: &Val, scopes: &[String]| -> Val {
+        let mut alts: Vec<Val> = Vec::new();
+        for alt in sec.items() {
+            let mut m: Vec<(Val, Val)> = Vec::new();
+            for (k, val) in alt.entries() {
+                let name = k.str().unwrap_or("");
+                let (name, val) = if replaced.iter().any(|r| r == name) {
+                    (bearer.as_str(), scope_seq(v, scopes))
+                } else {
+                    (name, val.clone())
+                };
+                if !m.iter().any(|(k, _)| k.str() == Some(name)) {
+                    m.push((Val::plain(name), val));
+                }
+            }
+            let alt = Val::Map(m);
+            if !alts.contains(&alt) {
+                alts.push(alt);
+            }
+        }
+        Val::Seq(alts)
+    };
+    let global = match original.get("security") {
+        Some(sec) => rewrite_security(sec, &[]),
+        None => Val::Seq(vec![Val::Map(vec![(Val::plain(bearer.clone()), Val::Seq(Vec::new()))])]),
+    };
+    root.set("security", global);
+
+    // 2. operations
+    let is_key_param = |p: &Val| -> bool {
+        let p = resolve(p);
+        matches!(p.get_str("in"), Some("query" | "path")) && p.get_str("name").is_some_and(|n| is_key_name(catalog, n))
+    };
+    let norm_base: Vec<String> = servers_list.first().map(|s| s.base.clone()).unwrap_or_default();
+    let mut new_paths: Vec<(Val, Val)> = Vec::new();
+    for (pk, item) in original.get("paths").map(Val::entries).unwrap_or_default() {
+        let Some(path) = pk.str() else { continue };
+        let own = segments(path);
+        let full_of = |drop: &[usize]| -> String {
+            let segs: Vec<&str> = norm_base
+                .iter()
+                .map(String::as_str)
+                .chain(own.iter().copied())
+                .enumerate()
+                .filter(|(i, _)| !drop.contains(i))
+                .map(|(_, s)| s)
+                .collect();
+            format!("/{}", segs.join("/"))
+        };
+        if item.get("$ref").is_some() {
+            insert_item(&mut new_paths, &full_of(&[]), item.clone());
+            continue;
+        }
+        let item_params: Vec<Val> = item.get("parameters").map(|p| p.items().to_vec()).unwrap_or_default();
+        let meta: Vec<(Val, Val)> = item
+            .entries()
+            .iter()
+            .filter(|(k, _)| k.str().is_none_or(|k| !METHODS.contains(&k) && k != "parameters"))
+            .cloned()
+            .collect();
+        // key segments by name (`{api_key}`), as indices into the full path
+        let key_idx: Vec<usize> = own
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.starts_with('{') && s.ends_with('}') && is_key_name(catalog, &s[1..s.len() - 1]))
+            .map(|(i, _)| i + norm_base.len())
+            .collect();
+        let mut any_op = false;
+        for (mk, op) in item.entries() {
+            let Some(m) = mk.str().filter(|m| METHODS.contains(m)) else { continue };
+            let Some(method) = crate::catalog::Method::parse(m) else { continue };
+            any_op = true;
+            let matched = match_operation(catalog, &servers_list, &mentioned, path, method);
+            let base_len = matched.map_or(norm_base.len(), |(_, b)| b);
+            let shift = |i: usize| (i + norm_base.len()).saturating_sub(base_len);
+            let mut drop = key_idx.clone();
+            if let Some((Matched::Legacy(vd, i), _)) = matched
+                && let (KeyPlacement::Path, Some(ks)) = (vd.legacy[i].key, vd.legacy[i].key_segment)
+                && !drop.contains(&shift(ks))
+            {
+                drop.push(shift(ks));
+            }
+            let full: Vec<String> = segments(&full_of(&[])).into_iter().map(str::to_owned).collect();
+            let dropped_names: Vec<String> =
+                drop.iter().filter_map(|&i| full.get(i)).map(|s| s.trim_matches(['{', '}']).to_owned()).collect();
+            // parameters: path-level pushed down into the operation, key parameters removed
+            let mut params: Vec<Val> = Vec::new();
+            let op_params: Vec<Val> = op.get("parameters").map(|p| p.items().to_vec()).unwrap_or_default();
+            for p in item_params.iter().chain(&op_params) {
+                let r = resolve(p);
+                let is_dropped_path = r.get_str("in") == Some("path")
+                    && r.get_str("name").is_some_and(|n| dropped_names.iter().any(|d| d == n));
+                if is_key_param(p) || is_dropped_path {
+                    sum.params_removed += 1;
+                    continue;
+                }
+                let id = (r.get_str("name").map(str::to_owned), r.get_str("in").map(str::to_owned));
+                params.retain(|q| {
+                    let q = resolve(q);
+                    id.0.is_none() || (q.get_str("name").map(str::to_owned), q.get_str("in").map(str::to_owned)) != id
+                });
+                params.push(p.clone());
+            }
+            let mut op = op.clone();
+            let from = format!("{} {}", method, full_of(&[]));
+            let mut target_method = method;
+            let mut target = full_of(&drop);
+            let mut scopes: Vec<String> = Vec::new();
+            let mut mapping: Vec<(Val, Val)> = Vec::new();
+            let mut renames: Vec<(String, String)> = Vec::new();
+            match matched {
+                Some((Matched::Legacy(vd, i), _)) => {
+                    let l = &vd.legacy[i];
+                    scopes = vd.legacy_scopes(l);
+                    mapping.push((Val::plain("from"), Val::s(&from)));
+                    if let Some(reason) = &l.unmapped {
+                        mapping.push((Val::plain("status"), Val::plain("unmapped")));
+                        mapping.push((Val::plain("reason"), Val::s(reason)));
+                        sum.flagged.push(format!("{from}: no v4 counterpart ({reason})"));
+                    } else {
+                        let e = &vd.v4[l.v4[0]];
+                        let targets: Vec<&str> = l.v4.iter().map(|&t| vd.v4[t].id.as_str()).collect();
+                        if let Some(p) = &e.path {
+                            target = p.text.clone();
+                            target_method = e.method;
+                            // legacy parameters map to the v4 ones in order
+                            let v4_params: Vec<&str> = p
+                                .segs
+                                .iter()
+                                .filter_map(|s| if let Seg::Param(n) = s { Some(n.as_str()) } else { None })
+                                .collect();
+                            let legacy_pos: Vec<usize> = l
+                                .path
+                                .segs
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, s)| matches!(s, Seg::Param(n) if n != "key"))
+                                .map(|(i, _)| i)
+                                .collect();
+                            for (pos, new) in legacy_pos.iter().zip(&v4_params) {
+                                if let Some(old) = full.get(shift(*pos)) {
+                                    renames.push((old.trim_matches(['{', '}']).to_owned(), (*new).to_owned()));
+                                }
+                            }
+                            mapping.push((Val::plain("to"), Val::s(e.display())));
+                            mapping.push((Val::plain("status"), Val::plain(l.mapping.as_str())));
+                            sum.rewritten.push(format!("{from} → {} ({})", e.display(), l.mapping.as_str()));
+                        } else {
+                            mapping.push((Val::plain("to"), Val::s(e.display())));
+                            mapping.push((Val::plain("status"), Val::plain("v4-path-unknown")));
+                            sum.flagged.push(format!("{from}: v4 path not documented ({})", e.display()));
+                        }
+                        mapping.push((Val::plain("catalog"), Val::s(format!("{} → {}", l.id, targets.join(", ")))));
+                        if let Some(n) = &l.note {
+                            mapping.push((Val::plain("note"), Val::s(n)));
+                        }
+                    }
+                }
+                Some((Matched::V4(vd, i), _)) => scopes = vd.v4[i].scope.iter().cloned().collect(),
+                Some((Matched::Unlisted(vd), _)) => {
+                    mapping.push((Val::plain("from"), Val::s(&from)));
+                    mapping.push((Val::plain("status"), Val::plain("not-in-catalog")));
+                    mapping
+                        .push((Val::plain("reason"), Val::s(format!("this path is not in the {} catalog", vd.name))));
+                    sum.flagged.push(format!("{from}: not in the {} catalog", vd.name));
+                }
+                None if !drop.is_empty() => {
+                    mapping.push((Val::plain("from"), Val::s(&from)));
+                    mapping.push((Val::plain("status"), Val::plain("key-removed")));
+                    sum.flagged.push(format!("{from}: key removed from the path, no catalog entry"));
+                }
+                None => {}
+            }
+            // path parameters follow the target template
+            let wanted: Vec<String> = segments(&target)
+                .iter()
+                .filter(|s| s.starts_with('{') && s.ends_with('}'))
+                .map(|s| s[1..s.len() - 1].to_owned())
+                .collect();
+            let mut fixed: Vec<Val> = Vec::new();
+            for p in params {
+                let r = resolve(&p);
+                if r.get_str("in") == Some("path") {
+                    let name = r.get_str("name").unwrap_or("").to_owned();
+                    let new = renames.iter().find(|(o, _)| *o == name).map_or(name.clone(), |(_, n)| n.clone());
+                    if !wanted.contains(&new) {
+                        continue;
+                    }
+                    if new != name {
+                        let mut q = r.clone();
+                        q.set("name", Val::plain(new));
+                        fixed.push(q);
+                        continue;
+                    }
+                }
+                fixed.push(p);
+            }
+            for w in &wanted {
+                let has = fixed.iter().any(|p| {
+                    let r = resolve(p);
+                    r.get_str("in") == Some("path") && r.get_str("name") == Some(w)
+                });
+                if !has {
+                    let mut p = vec![
+                        (Val::plain("name"), Val::plain(w.clone())),
+                        (Val::plain("in"), Val::plain("path")),
+                        (Val::plain("required"), Val::plain("true")),
+                    ];
+                    if v == Version::Swagger2 {
+                        p.push((Val::plain("type"), Val::plain("string")));
+                    } else {
+                        p.push((Val::plain("schema"), Val::Map(vec![(Val::plain("type"), Val::plain("string"))])));
+                    }
+                    fixed.push(Val::Map(p));
+                }
+            }
+            if fixed.is_empty() {
+                op.remove("parameters");
+            } else {
+                op.set("parameters", Val::Seq(fixed));
+            }
+            if let Some(sec) = op.get("security").cloned() {
+                op.set("security", rewrite_security(&sec, if v == Version::Oas31 { &scopes } else { &[] }));
+            } else if v == Version::Oas31 && !scopes.is_empty() {
+                op.set("security", Val::Seq(vec![Val::Map(vec![(Val::plain(bearer.clone()), scope_seq(v, &scopes))])]));
+            }
+            if !scopes.is_empty() {
+                op.set("x-scopes", Val::Seq(scopes.iter().map(|s| Val::plain(s.clone())).collect()));
+            }
+            if !mapping.is_empty() {
+                op.set("x-scopeshift-mapping", Val::Map(mapping));
+            }
+            let method_key = target_method.as_str().to_ascii_lowercase();
+            let slot = item_slot(&mut new_paths, &target, &meta);
+            if let Some(existing) = slot.get_mut(&method_key) {
+                // two legacy operations on one v4 operation: keep the first, say so
+                let m = existing.map_at("x-scopeshift-mapping");
+                let merged = m.map_at("merged");
+                *merged = Val::Seq(merged.items().iter().cloned().chain([Val::s(&from)]).collect());
+                sum.flagged.push(format!("{from}: merged into {} {target}", target_method));
+            } else {
+                slot.set(&method_key, op);
+            }
+        }
+        if !any_op {
+            let mut item = item.clone();
+            let params: Vec<Val> = item_params.into_iter().filter(|p| !is_key_param(p)).collect();
+            if params.is_empty() {
+                item.remove("parameters");
+            } else {
+                item.set("parameters", Val::Seq(params));
+            }
+            insert_item(&mut new_paths, &full_of(&key_idx), item);
+        }
+    }
+    if original.get("paths").is_some() {
+        root.set("paths", Val::Map(new_paths));
+    }
+
+    // 3. shared key parameters go; servers lose the base path now in every path
+    let shared = if v == Version::Swagger2 {
+        root.get_mut("parameters")
+    } else {
+        root.get_mut("components").and_then(|c| c.get_mut("parameters"))
+    };
+    if let Some(Val::Map(m)) = shared {
+        let before = m.len();
+        m.retain(|(_, p)| !is_key_param(p));
+        sum.params_removed += before - m.len();
+    }
+    if v != Version::Swagger2
+        && let Some(c) = root.get_mut("components")
+        && matches!(c.get("parameters"), Some(Val::Map(m)) if m.is_empty())
+    {
+        c.remove("parameters");
+    }
+    if matches!(root.get("parameters"), Some(Val::Map(m)) if m.is_empty()) {
+        root.remove("parameters");
+    }
+    if !norm_base.is_empty() {
+        if v == Version::Swagger2 {
+            root.set("basePath", Val::plain("/"));
+        } else if let Some(Val::Seq(list)) = root.get_mut("servers") {
+            for s in list {
+                if let Some(url) = s.get_str("url").map(str::to_owned) {
+                    s.set("url", Val::s(strip_base(&url, &norm_base)));
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 1024);
+    if json {
+        emit_json(&root, 0, &mut out);
+        out.push('\n');
+    } else {
+        emit_yaml_root(&root, &mut out);
+    }
+    Ok(Migrated { text: out, summary: sum })
+}
+
+fn scope_seq(v: Version, scopes: &[String]) -> Val {
+    if v == Version::Oas31 {
+        Val::Seq(scopes.iter().map(|s| Val::plain(s.clone())).collect())
+    } else {
+        Val::Seq(Vec::new())
+    }
+}
+
+/// The server URL without the base path (`https://{cluster}.voiso.com/api/v1` → `https://{cluster}.voiso.com`).
+fn strip_base(url: &str, base: &[String]) -> String {
+    let s: Server = parse_server(url);
+    if s.base != base {
+        return url.to_owned();
+    }
+    let mut out = url.trim_end_matches('/').to_owned();
+    for seg in base.iter().rev() {
+        if let Some(rest) = out.strip_suffix(seg.as_str()) {
+            out = rest.trim_end_matches('/').to_owned();
+        }
+    }
+    if out.is_empty() { "/".into() } else { out }
+}
+
+fn insert_item(paths: &mut Vec<(Val, Val)>, path: &str, item: Val) {
+    if let Some((_, existing)) = paths.iter_mut().find(|(k, _)| k.str() == Some(path)) {
+        if let (Val::Map(a), Val::Map(b)) = (existing, item) {
+            for (k, v) in b {
+                if !a.iter().any(|(x, _)| *x == k) {
+                    a.push((k, v));
+                }
+            }
+        }
+    } else {
+        paths.push((Val::plain(path), item));
+    }
+}
+
+fn item_slot<'p>(paths: &'p mut Vec<(Val, Val)>, path: &str, meta: &[(Val, Val)]) -> &'p mut Val {
+    let i = match paths.iter().position(|(k, _)| k.str() == Some(path)) {
+        Some(i) => i,
+        None => {
+            paths.push((Val::plain(path), Val::Map(meta.to_vec())));
+            paths.len() - 1
+        }
+    };
+    &mut paths[i].1
+}
+
+// ---- emitters ----
+
+fn emit_json(v: &Val, indent: usize, out: &mut String) {
+    let pad = |n: usize, out: &mut String| out.extend(std::iter::repeat_n(' ', n));
+    match v {
+        Val::Scalar(s, style) => out.push_str(&json_scalar(s, *style)),
+        Val::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Val::Map(m) if m.is_empty() => out.push_str("{}"),
+        Val::Seq(items) => {
+            out.push_str("[\n");
+            for (i, it) in items.iter().enumerate() {
+                pad(indent + 2, out);
+                emit_json(it, indent + 2, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            pad(indent, out);
+            out.push(']');
+        }
+        Val::Map(m) => {
+            out.push_str("{\n");
+            for (i, (k, val)) in m.iter().enumerate() {
+                pad(indent + 2, out);
+                out.push_str(&serde_json::to_string(k.str().unwrap_or("")).unwrap_or_default());
+                out.push_str(": ");
+                emit_json(val, indent + 2, out);
+                out.push_str(if i + 1 < m.len() { ",\n" } else { "\n" });
+            }
+            pad(indent, out);
+            out.push('}');
+        }
+    }
+}
+
+fn json_scalar(s: &str, style: Style) -> String {
+    if style == Style::Plain {
+        match s {
+            "null" | "~" | "" => return "null".into(),
+            "true" | "false" => return s.into(),
+            _ if s.parse::<serde_json::Number>().is_ok() => return s.into(),
+            _ => {}
+        }
+    }
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn emit_yaml_root(v: &Val, out: &mut String) {
+    match v {
+        Val::Map(m) if !m.is_empty() => emit_yaml_map(m, 0, out),
+        Val::Seq(s) if !s.is_empty() => emit_yaml_seq(s, 0, out),
+        other => {
+            out.push_str(&yaml_inline(other, 0));
+            out.push('\n');
+        }
+    }
+}
+
+fn yaml_inline(v: &Val, indent: usize) -> String {
+    match v {
+        Val::Scalar(s, style) => yaml_scalar(s, *style, indent),
+        Val::Seq(_) => "[]".into(),
+        Val::Map(_) => "{}".into(),
+    }
+}
+
+fn emit_yaml_map(m: &[(Val, Val)], indent: usize, out: &mut String) {
+    for (k, val) in m {
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str(&yaml_key(k));
+        out.push(':');
+        emit_yaml_value(val, indent, out);
+    }
+}
+
+/// A value after `key:` or `- `: inline, or on the following lines.
+fn emit_yaml_value(val: &Val, indent: usize, out: &mut String) {
+    match val {
+        Val::Map(c) if !c.is_empty() => {
+            out.push('\n');
+            emit_yaml_map(c, indent + 2, out);
+        }
+        Val::Seq(c) if !c.is_empty() => {
+            out.push('\n');
+            emit_yaml_seq(c, indent + 2, out);
+        }
+        other => {
+            out.push(' ');
+            out.push_str(&yaml_inline(other, indent));
+            out.push('\n');
+        }
+    }
+}
+
+fn emit_yaml_seq(items: &[Val], indent: usize, out: &mut String) {
+    for it in items {
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push('-');
+        match it {
+            Val::Map(c) if !c.is_empty() => {
+                // first entry on the dash's line, the rest under it
+                let mut inner = String::new();
+                emit_yaml_map(c, indent + 2, &mut inner);
+                out.push(' ');
+                out.push_str(&inner[indent + 2..]);
+            }
+            Val::Seq(c) if !c.is_empty() => {
+                let mut inner = String::new();
+                emit_yaml_seq(c, indent + 2, &mut inner);
+                out.push(' ');
+                out.push_str(&inner[indent + 2..]);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&yaml_inline(other, indent));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn yaml_key(k: &Val) -> String {
+    match k {
+        Val::Scalar(s, style) if !s.contains('\n') => yaml_scalar(s, *style, 0),
+        Val::Scalar(s, _) => double_quoted(s),
+        other => yaml_inline(other, 0),
+    }
+}
+
+/// A scalar in block context: plain when it reads back the same, a literal block for multi-line
+/// text, double-quoted otherwise.
+fn yaml_scalar(s: &str, style: Style, indent: usize) -> String {
+    if s.contains('\n') {
+        if matches!(style, Style::Literal | Style::Folded | Style::Plain | Style::Double | Style::Single)
+            && !s.starts_with([' ', '\t'])
+            && !s.contains('\r')
+            && s.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
+            && !s.trim_end_matches('\n').is_empty()
+        {
+            let chomp = if !s.ends_with('\n') {
+                "-"
+            } else if s.ends_with("\n\n") {
+                "+"
+            } else {
+                ""
+            };
+            let pad: String = " ".repeat(indent + 2);
+            let body = s.strip_suffix('\n').unwrap_or(s);
+            let mut out = format!("|{chomp}");
+            for line in body.split('\n') {
+                out.push('\n');
+                if !line.is_empty() {
+                    out.push_str(&pad);
+                    out.push_str(line);
+                }
+            }
+            return out;
+        }
+        return double_quoted(s);
+    }
+    if plain_ok(s, style == Style::Plain) {
+        return s.to_owned();
+    }
+    if style == Style::Single && !s.chars().any(char::is_control) {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    double_quoted(s)
+}
+
+fn plain_ok(s: &str, was_plain: bool) -> bool {
+    if s.is_empty() || s.trim() != s || s.chars().any(char::is_control) {
+        return false;
+    }
+    if s.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
+        && !(was_plain && s.starts_with(['-', '?', ':']) && s.len() > 1 && !s[1..].starts_with(' '))
+    {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return false;
+    }
+    if was_plain {
+        return true;
+    }
+    // a string that would read back as another type keeps its quotes
+    let l = s.to_ascii_lowercase();
+    !(matches!(l.as_str(), "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off" | "y" | "n")
+        || s.parse::<f64>().is_ok()
+        || s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '+'))
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round(yaml: &str) -> String {
+        let d = tree::load(yaml).unwrap().doc;
+        let v = to_val(&d, d.root, 0, &mut 1000).unwrap();
+        let mut out = String::new();
+        emit_yaml_root(&v, &mut out);
+        out
+    }
+
+    #[test]
+    fn yaml_round_trip_keeps_types_and_text() {
+        let src = "a: 1\nb: '1'\nc: \"yes\"\nd: plain text\ne:\n  - x\n  - k: v\n    l: [1, 2]\nf: |\n  two\n  lines\ng: {}\n\"200\": ok\n";
+        let out = round(src);
+        assert_eq!(
+            out,
+            "a: 1\nb: '1'\nc: \"yes\"\nd: plain text\ne:\n  - x\n  - k: v\n    l:\n      - 1\n      - 2\nf: |\n  two\n  lines\ng: {}\n\"200\": ok\n"
+        );
+        assert_eq!(round(&out), out);
+    }
+
+    #[test]
+    fn plain_scalars_that_need_quotes() {
+        assert!(!plain_ok("a: b", false));
+        assert!(!plain_ok("true", false));
+        assert!(!plain_ok("3.0", false));
+        assert!(plain_ok("3.0", true));
+        assert!(plain_ok("/api/v4/campaigns/{campaign_id}/leads", false));
+        assert!(!plain_ok("{x}", false));
+    }
+
+    #[test]
+    fn strip_base_path() {
+        assert_eq!(
+            strip_base("https://{cluster}.voiso.com/api/v1", &["api".into(), "v1".into()]),
+            "https://{cluster}.voiso.com"
+        );
+        assert_eq!(strip_base("/api/v1/", &["api".into(), "v1".into()]), "/");
+    }
+}

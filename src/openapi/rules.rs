@@ -1,0 +1,559 @@
+//! The spec rules: `openapi-key-in-query`, `openapi-key-in-path`, `openapi-legacy-endpoint` (and
+//! `unmapped-endpoint` for operations the catalog cannot map), plus a [`Usage`] for every
+//! operation that matches a catalog endpoint, legacy or v4.
+
+use std::collections::HashMap;
+
+use crate::catalog::{CandSeg, Catalog, EndpointRef, KeyPlacement, Method, Vendor, ids};
+use crate::check::{self, Draft, EndpointInfo, Label, Usage};
+use crate::secret;
+use crate::source::Span;
+
+use super::tree::{Doc, Kind, NodeId};
+use super::{Docs, Loc, SpecReport, Version, is_key_name};
+
+/// A server: its host (when the URL has one) and base path segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub host: Option<String>,
+    pub base: Vec<String>,
+}
+
+/// Split a server URL (`https://{cluster}.voiso.com/api/v1`, `/api`) into host and base path.
+#[must_use]
+pub fn parse_server(url: &str) -> Server {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let (host, path) = match url.find("://").map(|i| i + 3).or_else(|| url.starts_with("//").then_some(2)) {
+        Some(i) => {
+            let rest = &url[i..];
+            let end = rest.find('/').unwrap_or(rest.len());
+            (Some(rest[..end].to_ascii_lowercase()), &rest[end..])
+        }
+        None => (None, url),
+    };
+    let base = path.split('/').filter(|s| !s.is_empty() && *s != ".").map(str::to_owned).collect();
+    Server { host, base }
+}
+
+/// The servers of a spec: OAS 3 `servers[].url`, Swagger 2 `host` + `basePath`.
+#[must_use]
+pub fn servers(doc: &Doc, v: Version) -> Vec<Server> {
+    let root = doc.root;
+    if v == Version::Swagger2 {
+        let host = doc.get_str(root, "host").map(str::to_ascii_lowercase);
+        let base = doc.get_str(root, "basePath").unwrap_or("");
+        let mut s = parse_server(base);
+        s.host = host;
+        return vec![s];
+    }
+    let list = doc.get(root, "servers").map(|s| doc.items(s)).unwrap_or_default();
+    list.iter().filter_map(|&s| doc.get_str(s, "url")).map(parse_server).collect()
+}
+
+/// How a vendor relates to a spec's servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hosting {
+    /// A server is on the vendor's hosts.
+    Hosted,
+    /// The servers name other hosts only.
+    Elsewhere,
+    /// No server names a host.
+    Hostless,
+}
+
+#[must_use]
+pub fn hosting(vendor: &Vendor, servers: &[Server]) -> Hosting {
+    let explicit: Vec<&str> =
+        servers.iter().filter_map(|s| s.host.as_deref()).filter(|h| h.contains('.') && !h.ends_with('}')).collect();
+    if explicit.iter().any(|h| vendor.owns_host(h)) {
+        Hosting::Hosted
+    } else if explicit.is_empty() {
+        Hosting::Hostless
+    } else {
+        Hosting::Elsewhere
+    }
+}
+
+/// What an operation is in the catalog.
+#[derive(Debug, Clone, Copy)]
+pub enum Matched<'v> {
+    Legacy(&'v Vendor, usize),
+    V4(&'v Vendor, usize),
+    /// On a vendor host under the vendor's legacy API prefix, but not in the catalog.
+    Unlisted(&'v Vendor),
+}
+
+/// Path template segments; a `{param}` segment is a placeholder.
+#[must_use]
+pub fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+fn is_placeholder(s: &str) -> bool {
+    s.starts_with('{') && s.ends_with('}')
+}
+
+/// Match an operation (spec path, method) against the catalogs, with each server base path in
+/// front. Returns the match and the number of base segments it used.
+#[must_use]
+pub fn match_operation<'v>(
+    catalog: &'v Catalog,
+    servers: &[Server],
+    mentioned: &[bool],
+    path: &str,
+    method: Method,
+) -> Option<(Matched<'v>, usize)> {
+    let mut bases: Vec<&[String]> = servers.iter().map(|s| s.base.as_slice()).collect();
+    bases.push(&[]);
+    bases.dedup();
+    let own = segments(path);
+    for (vi, vendor) in catalog.vendors.iter().enumerate() {
+        let host = hosting(vendor, servers);
+        if host == Hosting::Elsewhere {
+            continue;
+        }
+        for base in &bases {
+            let full: Vec<&str> = base.iter().map(String::as_str).chain(own.iter().copied()).collect();
+            let n = full.len();
+            let segs: Vec<CandSeg<'_>> = full
+                .iter()
+                .enumerate()
+                .map(|(i, s)| CandSeg {
+                    text: if i + 1 == n { s.strip_suffix(".json").unwrap_or(s) } else { s },
+                    placeholder: is_placeholder(s),
+                })
+                .collect();
+            let under =
+                |p: &Vec<String>| n >= p.len() && segs.iter().zip(p).all(|(s, p)| !s.placeholder && s.text == p);
+            if !vendor.api_prefixes.iter().any(under) {
+                continue;
+            }
+            let hosted = host == Hosting::Hosted;
+            match check::best_match(vendor, &segs, Some(method)) {
+                Some(EndpointRef::Legacy(i)) if hosted || vendor.legacy[i].distinctive => {
+                    return Some((Matched::Legacy(vendor, i), base.len()));
+                }
+                Some(EndpointRef::V4(i)) if hosted || mentioned[vi] => {
+                    return Some((Matched::V4(vendor, i), base.len()));
+                }
+                None if hosted && !vendor.current_prefixes.iter().any(under) => {
+                    return Some((Matched::Unlisted(vendor), base.len()));
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
+
+/// One operation of the spec.
+struct Op {
+    /// The path key in the main document.
+    path_key: NodeId,
+    path: String,
+    method: Method,
+    /// The method key (`get:`), where operation findings point.
+    method_key: Loc,
+    op: Loc,
+}
+
+impl Op {
+    fn name(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// Where the findings of one definition point, and who uses it.
+struct Site {
+    loc: Loc,
+    /// `parameter`, or the component's name.
+    label: String,
+    users: Vec<String>,
+}
+
+/// Run the rules over a loaded spec.
+#[allow(clippy::too_many_lines)]
+pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: &[Span]) -> SpecReport {
+    let main = docs.doc(0).clone();
+    let root = main.root;
+    let text = &docs.list[0].file().text;
+    let lower = text.to_ascii_lowercase();
+    let mentioned: Vec<bool> = catalog
+        .vendors
+        .iter()
+        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
+        .collect();
+    let servers = servers(&main, v);
+    let spec_vendor = catalog.vendors.iter().find(|vd| hosting(vd, &servers) == Hosting::Hosted);
+
+    // operations
+    let mut ops: Vec<Op> = Vec::new();
+    let mut path_items: Vec<(NodeId, String, Loc)> = Vec::new();
+    if let Some(paths) = main.get(root, "paths") {
+        if !main.is_map(paths) && main.str(paths).is_none_or(|s| !s.is_empty()) {
+            docs.problem((0, paths), "not a spec", "`paths` is not a mapping".into());
+        }
+        for &(k, item) in main.entries(paths) {
+            let Some(path) = main.str(k).map(str::to_owned) else { continue };
+            let Some(item) = docs.deref((0, item)) else { continue };
+            path_items.push((k, path.clone(), item));
+            let d = docs.doc(item.0);
+            for &(mk, op) in d.entries(item.1) {
+                let Some(m) = d.str(mk).filter(|m| METHODS.contains(m)).and_then(Method::parse) else { continue };
+                ops.push(Op { path_key: k, path: path.clone(), method: m, method_key: (item.0, mk), op: (item.0, op) });
+            }
+        }
+    }
+
+    // parameters: component/global definitions first, then path-item and operation ones
+    let mut sites: Vec<Site> = Vec::new();
+    let mut site_of: HashMap<Loc, usize> = HashMap::new();
+    let mut add_site = |docs: &mut Docs<'_>, at: Loc, label: String, user: Option<String>| {
+        let Some(def) = docs.deref(at) else { return };
+        let i = *site_of.entry(def).or_insert_with(|| {
+            sites.push(Site { loc: def, label, users: Vec::new() });
+            sites.len() - 1
+        });
+        if let Some(u) = user
+            && !sites[i].users.contains(&u)
+        {
+            sites[i].users.push(u);
+        }
+    };
+    let shared = if v == Version::Swagger2 {
+        main.get(root, "parameters")
+    } else {
+        main.get(root, "components").and_then(|c| main.get(c, "parameters"))
+    };
+    for &(k, p) in shared.map(|s| main.entries(s)).unwrap_or_default() {
+        let label = format!("Shared parameter `{}`", main.str(k).unwrap_or("?"));
+        add_site(docs, (0, p), label, None);
+    }
+    for (_, path, item) in &path_items {
+        let d = docs.doc(item.0).clone();
+        let item_params = d.get(item.1, "parameters").map(|p| d.items(p).to_vec()).unwrap_or_default();
+        let item_ops: Vec<&Op> = ops.iter().filter(|o| &o.path == path).collect();
+        for p in item_params {
+            if item_ops.is_empty() {
+                add_site(docs, (item.0, p), "A parameter".into(), Some(path.clone()));
+            }
+            for o in &item_ops {
+                add_site(docs, (item.0, p), "A parameter".into(), Some(o.name()));
+            }
+        }
+    }
+    for o in &ops {
+        let d = docs.doc(o.op.0).clone();
+        for &p in d.get(o.op.1, "parameters").map(|p| d.items(p)).unwrap_or_default() {
+            add_site(docs, (o.op.0, p), "A parameter".into(), Some(o.name()));
+        }
+    }
+
+    let mut out: Vec<(usize, Draft<'_>)> = Vec::new();
+    for s in &sites {
+        if docs.list[s.loc.0].linted_alone {
+            continue;
+        }
+        let d = docs.doc(s.loc.0);
+        let (Some(name), Some((ik, iv))) = (d.get_str(s.loc.1, "name"), d.entry(s.loc.1, "in")) else { continue };
+        if d.str(iv) != Some("query") || !is_key_name(catalog, name) {
+            continue;
+        }
+        let file = docs.list[s.loc.0].file();
+        let region = Span::new(d.node(ik).span.start, d.node(iv).span.end);
+        let mut dr = Draft::new(ids::OPENAPI_KEY_IN_QUERY, spec_vendor, file, region);
+        dr.labels.push(Label { span: region, text: "in the URL query string".into() });
+        if let Some((_, nv)) = d.entry(s.loc.1, "name") {
+            dr.labels.push(Label { span: d.node(nv).span, text: "a key name".into() });
+        }
+        dr.vars.push(("subject", s.label.clone()));
+        dr.vars.push(("param", name.to_owned()));
+        dr.vars.push(("used_by", used_by(&s.users)));
+        dr.migration = key_migration(spec_vendor, "remove the query parameter");
+        dr.normalised = format!("param|{}|{name}|{}", s.label, s.users.first().map_or("", String::as_str));
+        out.push((s.loc.0, dr));
+    }
+
+    // security schemes
+    let schemes_at = if v == Version::Swagger2 {
+        main.get(root, "securityDefinitions")
+    } else {
+        main.get(root, "components").and_then(|c| main.get(c, "securitySchemes"))
+    };
+    let global_security = main.get(root, "security");
+    for &(k, s) in schemes_at.map(|s| main.entries(s)).unwrap_or_default() {
+        let Some(name) = main.str(k).map(str::to_owned) else { continue };
+        let Some(def) = docs.deref((0, s)) else { continue };
+        if docs.list[def.0].linted_alone {
+            continue;
+        }
+        let d = docs.doc(def.0);
+        let Some((ik, iv)) = d.entry(def.1, "in") else { continue };
+        if d.get_str(def.1, "type") != Some("apiKey") || d.str(iv) != Some("query") {
+            continue;
+        }
+        let users: Vec<String> = ops
+            .iter()
+            .filter(|o| {
+                let od = &docs.list[o.op.0].doc;
+                let (sd, sec) = match od.get(o.op.1, "security") {
+                    Some(sec) => (od, Some(sec)),
+                    None => (&main, global_security),
+                };
+                sec.is_some_and(|sec| sd.items(sec).iter().any(|&req| sd.get(req, &name).is_some()))
+            })
+            .map(Op::name)
+            .collect();
+        let param = d.get_str(def.1, "name").unwrap_or("?").to_owned();
+        let file = docs.list[def.0].file();
+        let region = Span::new(d.node(ik).span.start, d.node(iv).span.end);
+        let mut dr = Draft::new(ids::OPENAPI_KEY_IN_QUERY, spec_vendor, file, region);
+        dr.labels.push(Label { span: region, text: "apiKey scheme in the URL query string".into() });
+        dr.vars.push(("subject", format!("Security scheme `{name}` (apiKey)")));
+        dr.vars.push(("param", param));
+        dr.vars.push(("used_by", used_by(&users)));
+        dr.migration = key_migration(spec_vendor, "replace the apiKey scheme");
+        dr.normalised = format!("scheme|{name}");
+        out.push((def.0, dr));
+    }
+
+    // operations: catalog matches, key path segments
+    let mut usages = Vec::new();
+    let mut key_segments: HashMap<(NodeId, usize), (Option<&Vendor>, Vec<String>, Option<String>)> = HashMap::new();
+    for (k, path, _) in &path_items {
+        for (i, s) in segments(path).iter().enumerate() {
+            if is_placeholder(s) && is_key_name(catalog, &s[1..s.len() - 1]) {
+                key_segments.insert((*k, i), (spec_vendor, Vec::new(), None));
+            }
+        }
+    }
+    for o in &ops {
+        let m = match_operation(catalog, &servers, &mentioned, &o.path, o.method);
+        for ((k, _), (_, users, _)) in key_segments.iter_mut() {
+            if *k == o.path_key {
+                users.push(o.name());
+            }
+        }
+        let Some((m, base_len)) = m else { continue };
+        let od = docs.list[o.method_key.0].file();
+        let mk = docs.doc(o.method_key.0).node(o.method_key.1).span;
+        let line = od.position(mk.start).line;
+        let full = format!("/{}", {
+            let mut s: Vec<&str> = servers
+                .iter()
+                .find(|s| s.base.len() == base_len)
+                .map_or(Vec::new(), |s| s.base.iter().map(String::as_str).collect());
+            s.extend(segments(&o.path));
+            s.join("/")
+        });
+        let call = format!("{} {full}", o.method);
+        let (vendor, usage) = match m {
+            Matched::Legacy(vendor, i) => {
+                let l = &vendor.legacy[i];
+                if let (KeyPlacement::Path, Some(ks)) = (l.key, l.key_segment)
+                    && ks >= base_len
+                    && segments(&o.path).get(ks - base_len).is_some_and(|s| is_placeholder(s))
+                {
+                    let e = key_segments.entry((o.path_key, ks - base_len)).or_insert((Some(vendor), Vec::new(), None));
+                    e.0 = Some(vendor);
+                    e.2 = Some(l.display());
+                    if !e.1.contains(&o.name()) {
+                        e.1.push(o.name());
+                    }
+                }
+                let scopes = vendor.legacy_scopes(l);
+                let v4 = vendor.legacy_v4_display(l);
+                let endpoint =
+                    EndpointInfo { legacy: Some(l.display()), v4: v4.clone(), mapping: v4.as_ref().map(|_| l.mapping) };
+                let mig = check::legacy_migration(vendor, l, &scopes);
+                let rule = if l.unmapped.is_some() { ids::UNMAPPED_ENDPOINT } else { ids::OPENAPI_LEGACY_ENDPOINT };
+                if !docs.list[o.method_key.0].linted_alone || o.method_key.0 == 0 {
+                    let mut dr = Draft::new(rule, Some(vendor), od, mk);
+                    dr.labels.push(Label { span: mk, text: format!("legacy {} endpoint", l.family) });
+                    dr.vars.push(("call", call.clone()));
+                    dr.vars.push(("v4", v4.clone().unwrap_or_else(|| "none".into())));
+                    dr.vars.push(("scope", scope_list(&scopes)));
+                    dr.vars.push(("reason", l.unmapped.clone().unwrap_or_default()));
+                    dr.migration = mig;
+                    dr.endpoint = Some(endpoint);
+                    dr.scopes.clone_from(&scopes);
+                    dr.normalised = format!("op|{}", o.name());
+                    out.push((o.method_key.0, dr));
+                }
+                let u = Usage {
+                    vendor: vendor.id.clone(),
+                    path: od.path.clone(),
+                    line,
+                    span: mk,
+                    secrets: Vec::new(),
+                    call: l.display(),
+                    v4,
+                    scopes,
+                    mapping: (!l.v4.is_empty()).then_some(l.mapping),
+                    unmapped: l.unmapped.clone(),
+                };
+                (vendor, u)
+            }
+            Matched::V4(vendor, i) => {
+                let e = &vendor.v4[i];
+                let u = Usage {
+                    vendor: vendor.id.clone(),
+                    path: od.path.clone(),
+                    line,
+                    span: mk,
+                    secrets: Vec::new(),
+                    call: e.display(),
+                    v4: Some(e.display()),
+                    scopes: e.scope.iter().cloned().collect(),
+                    mapping: Some(e.status),
+                    unmapped: None,
+                };
+                (vendor, u)
+            }
+            Matched::Unlisted(vendor) => {
+                let reason = format!("this path is not in the {} catalog", vendor.name);
+                let mut dr = Draft::new(ids::UNMAPPED_ENDPOINT, Some(vendor), od, mk);
+                dr.labels.push(Label { span: mk, text: "not in the catalog".into() });
+                dr.vars.push(("call", call.clone()));
+                dr.vars.push(("reason", reason.clone()));
+                dr.migration = format!(
+                    "Check the vendor's v4 reference{} and add the endpoint to {} if it exists.",
+                    vendor.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
+                    vendor.file
+                );
+                dr.endpoint = Some(EndpointInfo { legacy: Some(call.clone()), v4: None, mapping: None });
+                dr.normalised = format!("op|{}", o.name());
+                out.push((o.method_key.0, dr));
+                let u = Usage {
+                    vendor: vendor.id.clone(),
+                    path: od.path.clone(),
+                    line,
+                    span: mk,
+                    secrets: Vec::new(),
+                    call,
+                    v4: None,
+                    scopes: Vec::new(),
+                    mapping: None,
+                    unmapped: Some(reason),
+                };
+                (vendor, u)
+            }
+        };
+        let _ = vendor;
+        usages.push(usage);
+    }
+
+    // key path segments: one finding per path template
+    let mut segs: Vec<_> = key_segments.into_iter().collect();
+    segs.sort_by_key(|((k, i), _)| (*k, *i));
+    for ((k, i), (vendor, users, legacy)) in segs {
+        let path = main.str(k).unwrap_or("");
+        let seg = segments(path)[i];
+        let file = docs.list[0].file();
+        let key_span = main.node(k).span;
+        // the segment inside the key's text (a quoted key's span includes its quotes)
+        let region = file.slice(key_span).find(seg).map_or(key_span, |at| {
+            let start = key_span.start + at;
+            Span::new(start, start + seg.len())
+        });
+        let mut dr = Draft::new(ids::OPENAPI_KEY_IN_PATH, vendor, file, region);
+        dr.labels.push(Label { span: region, text: "the key as a path segment".into() });
+        dr.vars.push(("call", path.to_owned()));
+        dr.vars.push(("param", seg.to_owned()));
+        dr.vars.push(("used_by", used_by(&users)));
+        dr.migration = match (vendor, &legacy) {
+            (Some(v), Some(_)) => format!(
+                "Take the key out of the path and send it as `{}`; the operations below map to v4 paths without a key. `scopeshift migrate-spec` rewrites the spec.",
+                v.auth
+            ),
+            _ => key_migration(vendor, "remove the path parameter"),
+        };
+        dr.normalised = format!("path|{path}|{seg}");
+        out.push((0, dr));
+    }
+
+    // spans to mask in excerpts: key-shaped scalars (and path segments) of each document
+    let mut report = SpecReport { usages, ..SpecReport::default() };
+    let mut by_doc: Vec<Vec<Draft<'_>>> = (0..docs.list.len()).map(|_| Vec::new()).collect();
+    for (i, d) in out {
+        by_doc[i].push(d);
+    }
+    for (i, drafts) in by_doc.into_iter().enumerate() {
+        if drafts.is_empty() {
+            continue;
+        }
+        let ld = &docs.list[i];
+        let mut secrets = key_shaped(&ld.doc, &ld.file().text);
+        if i == 0 {
+            secrets.extend_from_slice(extra_secrets);
+            secrets.sort_unstable();
+        }
+        report.findings.extend(drafts.into_iter().map(|d| check::finish(catalog, ld.file(), d, &secrets)));
+    }
+    report
+}
+
+/// Spans of scalars (and path segments) that look like keys: masked wherever text is shown.
+fn key_shaped(doc: &Doc, text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for n in &doc.nodes {
+        let Kind::Scalar { value, .. } = &n.kind else { continue };
+        if value.len() < 16 {
+            continue;
+        }
+        let raw = text.get(n.span.range()).unwrap_or("");
+        for tok in raw.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))) {
+            if secret::looks_like_key(tok) {
+                let start = n.span.start + (tok.as_ptr() as usize - raw.as_ptr() as usize);
+                out.push(Span::new(start, start + tok.len()));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn used_by(users: &[String]) -> String {
+    match users.len() {
+        0 => String::new(),
+        1..=3 => format!(" (used by {})", users.join(", ")),
+        n => format!(" (used by {} and {} more)", users[..3].join(", "), n - 3),
+    }
+}
+
+fn scope_list(scopes: &[String]) -> String {
+    if scopes.is_empty() {
+        "none documented".into()
+    } else {
+        scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and ")
+    }
+}
+
+fn key_migration(vendor: Option<&Vendor>, what: &str) -> String {
+    match vendor {
+        Some(v) => format!(
+            "Send the key only as `{}` (an HTTP bearer security scheme) and {what}; `scopeshift migrate-spec SPEC -o OUT` writes the v4 version of this spec.",
+            v.auth
+        ),
+        None => {
+            format!("Send the key in a header (an HTTP bearer scheme, or an apiKey scheme `in: header`) and {what}.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls() {
+        assert_eq!(
+            parse_server("https://{cluster}.voiso.com/api/v1"),
+            Server { host: Some("{cluster}.voiso.com".into()), base: vec!["api".into(), "v1".into()] }
+        );
+        assert_eq!(parse_server("/api").host, None);
+        assert_eq!(parse_server("//x.example/").base, Vec::<String>::new());
+    }
+}
