@@ -235,7 +235,7 @@ fn staged_outside_a_repository_is_exit_2() {
     assert!(err.contains("not inside a git repository"), "{err}");
 }
 
-const PACK: &str = "id: acme\nname: Acme\nhosts: [\"api.acme.test\"]\napi_prefixes: [/v1/]\nkey_params: [token]\nauth: \"Authorization: Bearer <k>\"\nscopes:\n  - {id: calls.read, description: read calls}\nv4:\n  - {id: V1, method: GET, path: /v2/calls, scope: calls.read, status: documented, purpose: list}\nlegacy:\n  - {id: L1, family: v1, method: GET, path: /v1/calls, key: query, key_type: user, purpose: list, v4: [V1], mapping: inferred}\n";
+const PACK: &str = "id: acme\nname: Acme\nhosts: [\"api.acme.test\"]\napi_prefixes: [/v1/, /v2/]\nkey_params: [token]\nauth: \"Authorization: Bearer <k>\"\nscopes:\n  - {id: calls.read, description: read calls}\nv4:\n  - {id: V1, method: GET, path: /v2/calls, scope: calls.read, status: documented, purpose: list}\nlegacy:\n  - {id: L1, family: v1, method: GET, path: /v1/calls, key: query, key_type: user, purpose: list, v4: [V1], mapping: inferred}\n";
 
 #[test]
 fn vendor_packs_load_from_rules_flag_and_config() {
@@ -321,4 +321,86 @@ fn a_panic_in_one_file_is_contained_and_masked() {
     assert_eq!(v["errors"][0]["path"], "boom.py");
     assert!(v["errors"][0]["message"].as_str().unwrap().contains("internal error"));
     assert_eq!(v["findings"][0]["path"], "ok.py");
+}
+
+#[test]
+fn packs_extend_a_vendor_and_add_their_own_rules() {
+    let d = tree();
+    // an extension of the built-in Voiso catalog (the example of rules/README.md)
+    write(
+        d.path(),
+        "packs/our-cluster.yaml",
+        "extends: voiso\nhosts: [voiso.internal.example.com]\nlegacy:\n  - {id: X1, family: v1, method: GET, path: \"/api/v1/{key}/recordings\", key: path, key_type: contact-center,\n     purpose: call recordings, v4: [], mapping: inferred, unmapped: \"no v4 recordings endpoint is documented\"}\n",
+    );
+    // a made-up vendor whose header rule is a lint of the pack
+    write(
+        d.path(),
+        "packs/acme.yaml",
+        &PACK.replace("legacy:", "header_rules: [{header: X-Acme-Key, rule: acme-key-header}]\nlegacy:"),
+    );
+    write(
+        d.path(),
+        "packs/acme-key-header.yaml",
+        "id: acme-key-header\ntitle: Acme key in X-Acme-Key\nseverity: warning\nmessage: \"{vendor} key in the `{param}` header of {call}\"\nhelp: \"{migration}\"\ndocs: {what: a, why: b, example: c, fix: d}\n",
+    );
+    write(d.path(), "a.py", "requests.get(f\"https://voiso.internal.example.com/api/v1/{KEY}/recordings\")\n");
+    write(d.path(), "b.py", "requests.get('https://api.acme.test/v2/calls',\n  headers={'X-Acme-Key': k})\n");
+    let (code, found, v) = check(d.path(), &["--rules", "packs"]);
+    assert_eq!(code, 1, "{v}");
+    let rules: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.2.as_str())).collect();
+    assert_eq!(rules, vec![("a.py", "key-in-path"), ("a.py", "unmapped-endpoint"), ("b.py", "acme-key-header")]);
+    assert!(v["findings"][1]["message"].as_str().unwrap().contains("no v4 recordings endpoint"), "{v}");
+    assert_eq!(v["scopes"]["acme"], serde_json::json!(["calls.read"]));
+    // `rules` lists the pack rule with its vendor and file; `explain` prints it
+    let (code, out, _) = run(d.path(), &["rules", "--rules", "packs"]);
+    assert_eq!(code, 0);
+    let line = out.lines().find(|l| l.starts_with("acme-key-header")).unwrap();
+    assert!(line.contains("acme") && line.contains("[packs/acme-key-header.yaml]"), "{line}");
+    let (code, out, _) = run(d.path(), &["explain", "acme-key-header", "--rules", "packs"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("defined in packs/acme-key-header.yaml"), "{out}");
+    // redefining a vendor or a rule is an error naming the files; an extension's bad row names the extension
+    write(d.path(), "twice/voiso.yaml", &PACK.replace("id: acme", "id: voiso"));
+    let (code, _, err) = run(d.path(), &["check", "--rules", "twice"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("vendor id `voiso` is defined twice"), "{err}");
+    write(
+        d.path(),
+        "rule/key-in-path.yaml",
+        "id: key-in-path\ntitle: t\nseverity: error\nmessage: m\nhelp: h\ndocs: {what: a, why: b, example: c, fix: d}\n",
+    );
+    let (code, _, err) = run(d.path(), &["check", "--rules", "rule"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already defined in rules/lints/key-in-path.yaml"), "{err}");
+    write(
+        d.path(),
+        "ext/bad.yaml",
+        "extends: voiso\nv4:\n  - {id: Z1, method: GET, path: /api/v4/z, scope: no.such.scope, status: inferred, purpose: p}\n",
+    );
+    let (code, _, err) = run(d.path(), &["check", "--rules", "ext"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ext/bad.yaml:3:") && err.contains("no.such.scope"), "{err}");
+}
+
+#[test]
+fn a_vendor_without_scopes_gets_advice_not_an_invented_scope_set() {
+    let d = tree();
+    write(
+        d.path(),
+        "leads.py",
+        "requests.post('https://api.voiceaiwrapper.app/api/v2/voice-campaigns/7/leads/bulk', json=leads)\n",
+    );
+    let (code, out, _) = run(d.path(), &["scopes"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("  voiceaiwrapper:\n    scopes: []\n    note: \"VoiceAIWrapper publishes no key scopes"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "calls:\n      - {path: leads.py, line: 1, call: \"POST /api/v2/voice-campaigns/{campaign_id}/leads/bulk\""
+        ),
+        "{out}"
+    );
+    assert!(out.contains("advice:\n      - \"one key per integration and environment\""), "{out}");
 }

@@ -599,6 +599,11 @@ fn compile_vendor(file: &str, raw: RawVendor) -> Result<Vendor, RuleFileError> {
             return Err(err(format!("endpoint id `{id}` is used twice")));
         }
         let path = path.map(|p| PathTemplate::parse(&p)).transpose().map_err(|e| err(format!("{id}: {e}")))?;
+        if let Some(p) = &path
+            && !api_prefixes.iter().any(|pre: &Vec<String>| starts_with(&p.segs, pre))
+        {
+            return Err(err(format!("{id}: path `{}` is under none of the api_prefixes", p.text)));
+        }
         if path.is_some() == path_hint.is_some() {
             return Err(err(format!("{id}: give `path`, or `path: null` with a `path_hint`")));
         }
