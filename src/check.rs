@@ -206,7 +206,12 @@ fn client_code<'v>(catalog: &'v Catalog, file: &SourceFile, hits: &[crate::secre
         regions.push((span, d.vendor, why));
     }
     for h in hits {
-        let line = file.slice(file.line_span(file.position(h.span.start).line));
+        let ls = file.line_span(file.position(h.span.start).line);
+        let (a, b) = (
+            floor(&file.text, h.span.start.saturating_sub(200).max(ls.start)),
+            ceil(&file.text, (h.span.end + 200).min(ls.end)),
+        );
+        let line = &file.text[a..b];
         let exposed = client.env_prefixes.iter().find(|p| line.contains(p.as_str()));
         let why = match (is_client, exposed) {
             (_, Some(p)) => format!("`{p}…` variables are compiled into the client bundle"),
@@ -256,8 +261,21 @@ fn check_candidate<'v>(
 ) {
     let Acc { drafts, secrets, usages, url_keys, calls } = acc;
     let url = UrlTemplate::parse(&cand.url);
-    let abs = |at: Span| if cand.verbatim { at.offset(cand.span.start) } else { cand.span };
+    // a piece of the URL in the file: exact in the verbatim prefix; past a concatenation, where
+    // its text occurs inside the expression (else the whole expression)
+    let abs = |at: Span| {
+        if at.end <= cand.verbatim_len {
+            return at.offset(cand.span.start);
+        }
+        let piece = cand.url.get(at.range()).unwrap_or("");
+        let expr = file.slice(cand.span);
+        match expr.find(piece).filter(|_| !piece.is_empty()) {
+            Some(i) => Span::new(cand.span.start + i, cand.span.start + i + piece.len()),
+            None => cand.span,
+        }
+    };
     let explicit_host = url.host.as_ref().filter(|h| !h.placeholder && h.text.contains('.'));
+    let first_secret = secrets.len();
     for (vi, vendor) in catalog.vendors.iter().enumerate() {
         let hosted = match explicit_host {
             Some(h) if vendor.owns_host(&h.text) => true,
@@ -305,12 +323,14 @@ fn check_candidate<'v>(
             && !seg.placeholder
         {
             secrets.push(abs(seg.at));
-            if cand.verbatim {
+            if seg.at.end <= cand.verbatim_len {
                 url_keys.push((abs(seg.at), vi));
             }
         }
         let line = file.position(cand.span.start).line;
-        let url_norm = normalise(&file.text, cand.span, secrets);
+        let mut mine: Vec<Span> = secrets[first_secret..].to_vec();
+        mine.sort_unstable();
+        let url_norm = normalise(&file.text, cand.span, &mine);
         let base = |rule: &'v str, region: Span, migration: &str| Draft {
             rule,
             vendor: Some(vendor),
@@ -418,13 +438,15 @@ fn check_candidate<'v>(
                 });
             }
             None => {
-                let call = format!(
-                    "{} {}",
-                    cand.method.map_or("", Method::as_str),
-                    path_display(&url.segments, secrets, cand, &abs)
-                )
-                .trim()
-                .to_owned();
+                let call = truncate(
+                    format!(
+                        "{} {}",
+                        cand.method.map_or("", Method::as_str),
+                        path_display(&url.segments, secrets, &abs)
+                    )
+                    .trim(),
+                    VAR_MAX,
+                );
                 let current = vendor
                     .current_prefixes
                     .iter()
@@ -677,14 +699,14 @@ pub fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>)
 }
 
 /// The path of an unmatched call with key-shaped literals masked.
-fn path_display(segs: &[Piece], secrets: &[Span], cand: &Candidate, abs: &impl Fn(Span) -> Span) -> String {
+fn path_display(segs: &[Piece], secrets: &[Span], abs: &impl Fn(Span) -> Span) -> String {
     let mut out = String::new();
     for s in segs {
         out.push('/');
-        if secrets.contains(&abs(s.at)) && cand.verbatim {
+        if secrets.contains(&abs(s.at)) || secret::looks_like_key(s.text.trim_end_matches(".json")) {
             out.push_str(&secret::mask(&s.text));
         } else {
-            out.push_str(&s.text);
+            out.push_str(&secret::mask_tokens(&s.text));
         }
     }
     out
@@ -696,19 +718,32 @@ fn normalise(text: &str, span: Span, secrets: &[Span]) -> String {
     replace_secrets(text, span, secrets, |s| format!("<{}>", &hex(&Sha256::digest(s.as_bytes()))[..12]))
 }
 
+/// `span` of `text` with every secret that overlaps it replaced by `f(secret)` (a secret cut by
+/// the edge of `span` is starred out). `secrets` must be sorted by start; the work is
+/// proportional to the secrets near `span`, not to all of the file's.
 fn replace_secrets(text: &str, span: Span, secrets: &[Span], f: impl Fn(&str) -> String) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(span.len());
     let mut at = span.start;
-    let mut inside: Vec<&Span> =
-        secrets.iter().filter(|s| s.start >= span.start && s.end <= span.end && !s.is_empty()).collect();
-    inside.sort();
-    for s in inside {
-        if s.start < at {
+    // secrets are short: one starting up to 512 bytes before `span` may still overlap it
+    let from = secrets.partition_point(|s| s.start + 512 < span.start);
+    for s in &secrets[from..] {
+        if s.start >= span.end {
+            break;
+        }
+        if s.is_empty() || s.end <= span.start || s.start < at && s.end <= at {
             continue;
         }
-        out.push_str(&text[at..s.start]);
-        out.push_str(&f(&text[s.range()]));
-        at = s.end;
+        let (a, b) = (s.start.max(at), s.end.min(span.end));
+        if a >= b {
+            continue;
+        }
+        out.push_str(&text[at..a]);
+        if a == s.start && b == s.end {
+            out.push_str(&f(&text[a..b]));
+        } else {
+            out.push_str(&"*".repeat(b - a));
+        }
+        at = b;
     }
     out.push_str(&text[at..span.end]);
     out
@@ -722,6 +757,8 @@ fn hex(b: &[u8]) -> String {
     })
 }
 
+/// Longest message variable (a call path), in chars.
+const VAR_MAX: usize = 200;
 /// Longest snippet, in chars.
 const SNIPPET_MAX: usize = 160;
 /// A source line longer than this is cut to a window around the finding in the excerpt.
@@ -732,13 +769,16 @@ const LINE_MAX: usize = 240;
 #[must_use]
 pub fn finish(catalog: &Catalog, file: &SourceFile, d: Draft<'_>, secrets: &[Span]) -> Finding {
     let lint = catalog.lint(d.rule);
-    let mut vars: Vec<(&str, &str)> = d.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // a call built from a minified line can be huge: message variables are cut to a sane width
+    let cut: Vec<(&str, String)> = d.vars.iter().map(|(k, v)| (*k, truncate(v, VAR_MAX))).collect();
+    let mut vars: Vec<(&str, &str)> = cut.iter().map(|(k, v)| (*k, v.as_str())).collect();
     vars.push(("migration", &d.migration));
     if let Some(v) = d.vendor {
         vars.push(("auth", &v.auth));
     }
-    let message = lint.render_message(&vars);
-    let help = lint.render_help(&vars);
+    // defence in depth: any key-shaped token that reached a message through a variable is masked
+    let message = secret::mask_tokens(&lint.render_message(&vars));
+    let help = secret::mask_tokens(&lint.render_help(&vars));
     let snippet = truncate(&replace_secrets(&file.text, d.snippet_span, secrets, secret::mask), SNIPPET_MAX);
     let fp = hex(&Sha256::digest(format!("{}\0{}\0{}", d.rule, file.path, d.normalised).as_bytes()));
     let mut labels = d.labels;
@@ -780,37 +820,41 @@ fn excerpt(file: &SourceFile, region: Span, labels: &[Label], secrets: &[Span]) 
     let last = file.position(region.end.max(region.start)).line;
     let lo = first.saturating_sub(1).max(1);
     let hi = (last + 1).min(file.line_count());
+    let raw = file.text.as_str();
     let mut text = String::new();
     let mut out_labels: Vec<Label> = Vec::new();
     for line in lo..=hi {
         let ls = file.line_span(line);
-        let masked = replace_secrets(&file.text, ls, secrets, secret::mask_in_place);
         let in_line: Vec<&Label> =
             labels.iter().filter(|l| l.span.start >= ls.start && l.span.start <= ls.end).collect();
-        let (cut_start, cut_end) = if masked.len() <= LINE_MAX {
-            (0, masked.len())
+        // the window shown, in file offsets: a long line is cut around its labels
+        let (ws, we) = if ls.len() <= LINE_MAX {
+            (ls.start, ls.end)
         } else if let (Some(a), Some(b)) =
             (in_line.iter().map(|l| l.span.start).min(), in_line.iter().map(|l| l.span.end).max())
         {
-            let a = floor(&masked, (a - ls.start).saturating_sub(LINE_MAX / 4));
-            let b = ceil(&masked, (b - ls.start + LINE_MAX / 4).min(masked.len()));
+            let a = floor(raw, a.saturating_sub(LINE_MAX / 4).max(ls.start));
+            let b = ceil(raw, (b.min(a + LINE_MAX) + LINE_MAX / 4).min(ls.end));
             (a, b)
         } else {
-            (0, floor(&masked, LINE_MAX / 2))
+            (ls.start, floor(raw, ls.start + LINE_MAX / 2))
         };
+        // same-length masking keeps every offset valid
+        let shown = replace_secrets(raw, Span::new(ws, we), secrets, secret::mask_in_place);
         if line > lo {
             text.push('\n');
         }
-        let prefix = if cut_start > 0 { "…" } else { "" };
-        text.push_str(prefix);
+        if ws > ls.start {
+            text.push('…');
+        }
         let base = text.len();
-        text.push_str(&masked[cut_start..cut_end]);
-        if cut_end < masked.len() {
+        text.push_str(&shown);
+        if we < ls.end {
             text.push('…');
         }
         for l in in_line {
-            let s = (l.span.start - ls.start).clamp(cut_start, cut_end) - cut_start + base;
-            let e = (l.span.end.min(ls.end) - ls.start).clamp(cut_start, cut_end) - cut_start + base;
+            let s = l.span.start.clamp(ws, we) - ws + base;
+            let e = l.span.end.min(ls.end).clamp(ws, we) - ws + base;
             out_labels.push(Label { span: Span::new(s, e.max(s)), text: l.text.clone() });
         }
     }

@@ -11,23 +11,34 @@ pub fn mask(secret: &str) -> String {
     format!("****{tail}")
 }
 
-/// Same-length masking for source excerpts, so spans into the text stay valid: every
-/// character but the last 4 becomes `*` (all of them when the value is 8 characters or fewer).
+/// Same-length masking for source excerpts, so byte offsets into the text stay valid: every
+/// character but the last 4 becomes `*` (one per byte; all of them when the value is 8
+/// characters or fewer).
 #[must_use]
 pub fn mask_in_place(secret: &str) -> String {
     let n = secret.chars().count();
     let keep = if n > 8 { 4 } else { 0 };
-    secret.chars().enumerate().map(|(i, c)| if i + keep < n { '*' } else { c }).collect()
+    let mut out = String::with_capacity(secret.len());
+    for (i, c) in secret.chars().enumerate() {
+        if i + keep < n {
+            out.extend(std::iter::repeat_n('*', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
-/// Whether a literal looks like a real credential rather than a word or a placeholder:
-/// 16+ characters of `[A-Za-z0-9_-]` (or `.` inside), mixing letters and digits.
+/// Whether a literal looks like a real credential rather than a word, an identifier or a
+/// placeholder: 16+ characters of `[A-Za-z0-9_.-]`, at least 3 digits, and a run of 12+ letters
+/// and digits (so `click2call_hangup` and `contact_center.wrapup_codes.read` are not keys).
 #[must_use]
 pub fn looks_like_key(s: &str) -> bool {
     s.len() >= 16
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().filter(u8::is_ascii_digit).count() >= 3
         && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && s.split(['_', '-', '.']).any(|run| run.len() >= 12)
         && !s.contains("..")
 }
 
@@ -81,5 +92,8 @@ mod tests {
         assert!(looks_like_key("a204cf426a66db3f2680f211b29978a10ed78fff247ad35f"));
         assert!(!looks_like_key("click2call"));
         assert!(!looks_like_key("agents_status_json_file"));
+        assert!(!looks_like_key("click2call_hangup"));
+        assert!(!looks_like_key("contact_center.wrapup_codes.read"));
+        assert!(looks_like_key("agl_sk_Xy3kQ9vL2mN8pR4tW6zA1bC5dE7fG0hJ"));
     }
 }

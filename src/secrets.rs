@@ -95,8 +95,12 @@ impl Secrets {
             for c in BEARER.captures_iter(text) {
                 let m = c.get(1).unwrap();
                 let line = file.position(m.start()).line;
-                let near = calls
-                    .iter()
+                // calls are in file order: look at the two around this line only
+                let k = calls.partition_point(|(l, _)| *l < line);
+                let near = [k.checked_sub(1), Some(k)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| calls.get(i))
                     .filter(|(l, _)| l.abs_diff(line) <= BEARER_WINDOW)
                     .min_by_key(|(l, _)| l.abs_diff(line));
                 if let Some(&(_, vendor)) = near

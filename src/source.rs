@@ -58,13 +58,16 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     lines: Vec<usize>,
+    /// All ASCII: a column is a byte difference (no char counting on long lines).
+    ascii: bool,
 }
 
 impl SourceFile {
     #[must_use]
     pub fn new(path: impl Into<String>, text: String, encoding: Encoding) -> Self {
         let lines = line_starts(&text);
-        Self { path: path.into(), text, encoding, lines }
+        let ascii = text.is_ascii();
+        Self { path: path.into(), text, encoding, lines, ascii }
     }
 
     /// Decode raw bytes: a UTF-16 byte-order mark selects UTF-16, a UTF-8 BOM is dropped, and
@@ -81,7 +84,11 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.lines.partition_point(|&s| s <= offset).max(1);
         let start = self.lines[line - 1];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = if self.ascii {
+            offset - start
+        } else {
+            self.text.get(start..offset).map_or(offset - start, |s| s.chars().count())
+        } + 1;
         Position { line, column }
     }
 

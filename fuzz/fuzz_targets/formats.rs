@@ -10,6 +10,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -43,6 +44,13 @@ const SHAPES: &[&str] = &[
     "\t",
     "é漢😀",
 ];
+
+/// A real `VendorScopes`, from scanning one legacy call.
+static TEMPLATE: LazyLock<VendorScopes> = LazyLock::new(|| {
+    let file = SourceFile::new("t.py", SHAPES[2].to_owned(), scopeshift::source::Encoding::Utf8);
+    let r = ENGINE.scan_source(&file);
+    scopeshift::scopes::infer(&CATALOG, &r.usages).pop().expect("the template call is a vendor call")
+});
 
 fn text(u: &mut Unstructured<'_>) -> Result<String> {
     let mut s = String::new();
@@ -160,12 +168,14 @@ fn build(u: &mut Unstructured<'_>) -> Result<()> {
         let vendor = if u.arbitrary()? { "voiso".to_owned() } else { String::arbitrary(u)? };
         // vendor ids are unique in a report (`infer` groups by vendor)
         scopes.retain(|v| v.vendor != vendor);
+        // from a real one, so fields added later keep their real values
         scopes.push(VendorScopes {
             vendor,
             name: String::arbitrary(u)?,
             scopes_published: u.arbitrary()?,
             scopes: evidence,
             unmapped,
+            ..TEMPLATE.clone()
         });
         scopes.sort_by(|a, b| a.vendor.cmp(&b.vendor));
     }

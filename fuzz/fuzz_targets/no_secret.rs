@@ -42,6 +42,8 @@ const PLACES: &[&str] = &[
 /// Filler: characters that are not hex digits, so the key appears only where it is placed.
 const FILLER: &[u8] = b" \n\t\r(){}[];,.=:'\"/+?&#$zZqQ_-xXwWgGhHiIjJ<>@!|\\`~";
 
+/// A random-looking key from a seed (a real key has full entropy: a fuzzed `aaaa…` one would
+/// rightly not be taken for a key).
 fn key(u: &mut Unstructured<'_>) -> Result<String> {
     const HEX: &[u8] = b"0123456789abcdef";
     const ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -50,7 +52,14 @@ fn key(u: &mut Unstructured<'_>) -> Result<String> {
         1 => (48, HEX, true),
         _ => (32, ALNUM, false),
     };
-    let mut k: String = (0..len).map(|_| Ok(*u.choose(alphabet)? as char)).collect::<Result<String>>()?;
+    let mut x: u64 = u.arbitrary::<u64>()? | 1;
+    let mut k = String::new();
+    while k.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        k.push(alphabet[(x % alphabet.len() as u64) as usize] as char);
+    }
     // a key has letters and digits
     k.replace_range(0..2, "a1");
     Ok(if upper { k.to_ascii_uppercase() } else { k })
@@ -88,14 +97,24 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     check::finalize(&mut scan.findings, &mut scan.usages);
     let findings = std::mem::take(&mut scan.findings);
     let scopes = scopeshift::scopes::infer(&CATALOG, &scan.usages);
-    let report = Report { catalog: &CATALOG, scan: &scan, findings: &findings, scopes: &scopes, stale_baseline: &[], drift: None };
+    let report = Report {
+        catalog: &CATALOG,
+        scan: &scan,
+        findings: &findings,
+        scopes: &scopes,
+        stale_baseline: &[],
+        drift: None,
+    };
     let mut outs = render_all(&report);
     let mut b = Vec::new();
     Baseline::from_findings(&findings).write(&mut b).unwrap();
     outs.push(("baseline", String::from_utf8(b).unwrap()));
     for (name, out) in &outs {
         if let Some(w) = leaks(out, &k) {
-            panic!("{name} output holds the slice {w:?} of the key {k}\nsources:\n{}\noutput:\n{out}", sources.join("\n---\n"));
+            panic!(
+                "{name} output holds the slice {w:?} of the key {k}\nsources:\n{}\noutput:\n{out}",
+                sources.join("\n---\n")
+            );
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! The YAML/JSON loaders of user-supplied files, over any text:
-//! - a vendor rule pack (`--rules`): `Catalog::with_extra_vendors`; a pack that loads is then used:
+//! - a rule pack (`--rules`): `Catalog::with_packs`; a pack that loads is then used:
 //!   an engine is built from it and scans calls written for each of its endpoints (and the
 //!   fixtures), and the findings are rendered in every format;
 //! - a lint file in place of one of `rules/lints/*.yaml`: `Catalog::from_sources`;
@@ -100,24 +100,23 @@ fn use_catalog(catalog: &Catalog, builtin: usize) {
     check::finalize(&mut scan.findings, &mut scan.usages);
     let findings = std::mem::take(&mut scan.findings);
     let scopes = scopeshift::scopes::infer(catalog, &scan.usages);
-    let report = Report { catalog, scan: &scan, findings: &findings, scopes: &scopes, stale_baseline: &[], drift: None };
+    let report =
+        Report { catalog, scan: &scan, findings: &findings, scopes: &scopes, stale_baseline: &[], drift: None };
     common::render_all(&report);
 }
 
 fuzz_target!(|text: &str| {
     // a vendor pack beside the built-in catalog
-    if let Ok(catalog) = Catalog::with_extra_vendors(&[("fuzz.yaml", text)]) {
-        let builtin = catalog.vendors.len() - 1;
+    // (a vendor, an `extends:` extension of one, or a rule with a top-level `severity:`)
+    if let Ok(catalog) = Catalog::with_packs(&[("fuzz.yaml", text)]) {
+        let builtin = common::CATALOG.vendors.len().min(catalog.vendors.len());
         use_catalog(&catalog, builtin);
     }
     // a lint file in place of each built-in one (a bad file is an error, never a panic)
     let vendors: Vec<(&str, &str)> = VENDORS.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     if let Some(i) = text.len().checked_rem(LINTS.len().max(1)) {
-        let lints: Vec<(&str, &str)> = LINTS
-            .iter()
-            .enumerate()
-            .map(|(j, (a, b))| (a.as_str(), if j == i { text } else { b.as_str() }))
-            .collect();
+        let lints: Vec<(&str, &str)> =
+            LINTS.iter().enumerate().map(|(j, (a, b))| (a.as_str(), if j == i { text } else { b.as_str() })).collect();
         if let Ok(c) = Catalog::from_sources(&vendors, &lints) {
             use_catalog(&c, c.vendors.len());
         }

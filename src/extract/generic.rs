@@ -12,6 +12,77 @@ use super::{Candidate, ExtractConfig, Param, ParamLocation, Value};
 use crate::catalog::Method;
 use crate::source::{SourceFile, Span};
 
+/// How far (bytes) around a URL its method and curl flags are looked for: on a minified line of
+/// megabytes, every URL looks at its neighbourhood only, so the work stays linear.
+const NEAR: usize = 4096;
+
+/// `region` clipped to `radius` bytes around `at`, on char boundaries.
+fn near(text: &str, region: Span, at: Span, radius: usize) -> Span {
+    let start = floor(text, region.start.max(at.start.saturating_sub(radius)));
+    let end = ceil(text, region.end.min(at.end + radius));
+    Span::new(start, end.max(start))
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// File-wide facts for the per-URL lookups.
+struct Context {
+    /// Offsets of `curl`.
+    curls: Vec<usize>,
+    /// `"method": "POST"` fields: offset and method.
+    method_fields: Vec<(usize, Method)>,
+}
+
+impl Context {
+    /// Whether `curl` occurs on the URL's logical line, near it.
+    fn curl_near(&self, file: &SourceFile, span: Span, line: usize) -> bool {
+        let region = near(&file.text, logical_line(file, line), span, NEAR);
+        let k = self.curls.partition_point(|at| *at < region.start);
+        self.curls.get(k).is_some_and(|at| *at < region.end)
+    }
+}
+
+/// Index of the candidate a parameter at byte `at` (on `line`) belongs to: the one on the
+/// nearest line within the window (a URL above wins a tie), and on the same line the nearest
+/// by bytes. Candidates are sorted by position, so this is a few binary searches.
+fn nearest(out: &[Candidate], lines: &[usize], line: usize, at: usize) -> Option<usize> {
+    let lo = lines.partition_point(|l| *l < line);
+    let hi = lines.partition_point(|l| *l <= line);
+    if lo < hi {
+        // same line: the closest start among out[lo..hi]
+        let k = lo + out[lo..hi].partition_point(|c| c.span.start <= at);
+        let before = (k > lo).then(|| k - 1);
+        let after = (k < hi).then_some(k);
+        return [before, after].into_iter().flatten().min_by_key(|&i| out[i].span.start.abs_diff(at));
+    }
+    let above = (lo > 0).then(|| lo - 1).filter(|&i| line <= lines[i] + WINDOW_BELOW);
+    let below = (hi < lines.len()).then_some(hi).filter(|&i| lines[i] <= line + WINDOW_ABOVE);
+    match (above, below) {
+        (Some(a), Some(b)) => Some(if line - lines[a] <= lines[b] - line { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether byte `at` lies inside one of the (sorted) candidates' URLs.
+fn inside_url(out: &[Candidate], at: usize) -> bool {
+    let k = out.partition_point(|c| c.span.start <= at);
+    out[..k].iter().rev().take(4).any(|c| at < c.span.end)
+}
+
 /// Lines above and below a URL searched for its method and body fields.
 const WINDOW_ABOVE: usize = 3;
 const WINDOW_BELOW: usize = 8;
@@ -89,6 +160,15 @@ impl GenericExtractor {
         let text = file.text.as_str();
         let mut spans = url_spans(text, &cfg.path_anchors);
         spans.sort_unstable();
+        // file-wide facts found once, then looked up per URL by binary search (linear overall,
+        // even with thousands of URLs on one minified line)
+        let ctx = Context {
+            curls: text.match_indices("curl").map(|(i, _)| i).collect(),
+            method_fields: FIELD_METHOD
+                .captures_iter(text)
+                .filter_map(|c| Some((c.get(0)?.start(), Method::parse(&c[1])?)))
+                .collect(),
+        };
         spans.dedup();
         let lines: Vec<usize> = spans.iter().map(|s| file.position(s.start).line).collect();
         let mut out: Vec<Candidate> = spans
@@ -98,10 +178,11 @@ impl GenericExtractor {
                 let (url, whole) = join_concat(text, span).unwrap_or_else(|| (text[span.range()].to_owned(), span));
                 Candidate {
                     verbatim: whole == span,
+                    verbatim_len: span.len(),
                     url,
                     span: whole,
-                    method: self.method(file, span, line),
-                    params: curl_params(file, span, line),
+                    method: self.method(file, span, line, &ctx),
+                    params: if ctx.curl_near(file, span, line) { curl_params(file, span, line) } else { Vec::new() },
                 }
             })
             .collect();
@@ -109,19 +190,18 @@ impl GenericExtractor {
         out
     }
 
-    fn method(&self, file: &SourceFile, span: Span, line: usize) -> Option<Method> {
+    fn method(&self, file: &SourceFile, span: Span, line: usize, ctx: &Context) -> Option<Method> {
         let text = file.text.as_str();
         let line_start = file.line_span(line).start;
-        let before = &text[line_start..span.start];
+        let before = &text[floor(text, span.start.saturating_sub(256)).max(line_start)..span.start];
         if let Some(c) = CALL_METHOD.captures(before) {
             return Method::parse(&c[1]);
         }
         if let Some(c) = UPPER_METHOD.captures(before) {
             return Method::parse(&c[1]);
         }
-        let logical = logical_line(file, line);
-        let ltext = file.slice(logical);
-        if ltext.contains("curl") {
+        if ctx.curl_near(file, span, line) {
+            let ltext = file.slice(near(text, logical_line(file, line), span, NEAR));
             if let Some(c) = CURL_X.captures(ltext) {
                 return Method::parse(&c[1]);
             }
@@ -131,15 +211,16 @@ impl GenericExtractor {
         // `"method": "POST"` nearby (fetch options, Postman, HTTP client config): the nearest wins.
         let lo = line.saturating_sub(WINDOW_ABOVE + 3).max(1);
         let hi = (line + WINDOW_BELOW).min(file.line_count());
-        let region = Span::new(file.line_span(lo).start, file.line_span(hi).end);
-        FIELD_METHOD
-            .captures_iter(file.slice(region))
-            .filter_map(|c| {
-                let at = region.start + c.get(0)?.start();
-                Some((at.abs_diff(span.start), Method::parse(&c[1])?))
-            })
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, m)| m)
+        let region = near(text, Span::new(file.line_span(lo).start, file.line_span(hi).end), span, NEAR);
+        let f = &ctx.method_fields;
+        let k = f.partition_point(|(at, _)| *at < span.start);
+        [k.checked_sub(1), Some(k)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| f.get(i))
+            .filter(|(at, _)| region.start <= *at && *at < region.end)
+            .min_by_key(|(at, _)| at.abs_diff(span.start))
+            .map(|(_, m)| *m)
     }
 
     /// Key fields (`"key": …`) near URLs: each goes to the nearest URL by line, within the window.
@@ -152,16 +233,11 @@ impl GenericExtractor {
             let whole = m.get(0).unwrap();
             let Some(name) = m.get(1).or_else(|| m.get(2)).or_else(|| m.get(4)) else { continue };
             let setter = m.get(3).map(|f| f.as_str().to_ascii_lowercase());
-            if out.iter().any(|c| c.span.start <= whole.start() && whole.start() < c.span.end) {
+            if inside_url(out, whole.start()) {
                 continue; // part of a URL's own query string
             }
             let line = file.position(whole.start()).line;
-            let best = lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| **l <= line + WINDOW_ABOVE && line <= **l + WINDOW_BELOW)
-                .min_by_key(|(_, l)| (l.abs_diff(line), **l > line));
-            let Some((idx, _)) = best else { continue };
+            let Some(idx) = nearest(out, lines, line, whole.start()) else { continue };
             let read = if m.get(1).is_some() {
                 read_value(text, whole.end(), name.as_str())
             } else {
@@ -169,7 +245,8 @@ impl GenericExtractor {
             };
             let Some((value, vspan, real_name)) = read else { continue };
             let Some(real_name) = real_name else { continue };
-            let line_start = file.line_span(line.saturating_sub(2).max(1)).start;
+            let line_start =
+                floor(text, file.line_span(line.saturating_sub(2).max(1)).start.max(whole.start().saturating_sub(200)));
             let location = if let Some(f) = setter {
                 // url.Values.Set, searchParams.append, queryParam, addQueryParameter: query;
                 // put/field/add on a body or form builder: body
@@ -202,15 +279,7 @@ impl GenericExtractor {
     /// Header values near URLs, each to the nearest URL by line, within the window.
     fn attach_headers(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate]) {
         let text = file.text.as_str();
-        let nearest = |at: usize| {
-            let line = file.position(at).line;
-            lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| **l <= line + WINDOW_ABOVE + 3 && line <= **l + WINDOW_BELOW)
-                .min_by_key(|(_, l)| (l.abs_diff(line), **l > line))
-                .map(|(i, _)| i)
-        };
+
         let mut found: Vec<(usize, Param)> = Vec::new();
         if let Some(re) = &self.header_pair {
             for m in re.captures_iter(text) {
@@ -246,11 +315,12 @@ impl GenericExtractor {
                 ));
             }
         }
+        found.sort_by_key(|(at, _)| *at);
         for (at, p) in found {
-            if out.iter().any(|c| c.span.start <= at && at < c.span.end) {
+            if inside_url(out, at) {
                 continue;
             }
-            if let Some(i) = nearest(at) {
+            if let Some(i) = nearest(out, lines, file.position(at).line, at) {
                 out[i].params.push(p);
             }
         }
@@ -384,7 +454,7 @@ fn logical_line(file: &SourceFile, line: usize) -> Span {
 
 /// curl `-d key=…`, `--data-urlencode "key=…"`, `-F key=…`: query with `-G`, body otherwise.
 fn curl_params(file: &SourceFile, url: Span, line: usize) -> Vec<Param> {
-    let logical = logical_line(file, line);
+    let logical = near(&file.text, logical_line(file, line), url, NEAR);
     let ltext = file.slice(logical);
     if !ltext.contains("curl") {
         return Vec::new();
@@ -437,7 +507,8 @@ fn url_spans(text: &str, anchors: &[String]) -> Vec<Span> {
     let covered = out.clone();
     for a in anchors {
         for (i, _) in text.match_indices(a.as_str()) {
-            if covered.iter().any(|c| c.start <= i && i < c.end) {
+            let k = covered.partition_point(|c| c.start <= i);
+            if k > 0 && i < covered[k - 1].end {
                 continue;
             }
             let s = url_start_before(text, i);

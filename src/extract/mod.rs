@@ -58,6 +58,9 @@ pub struct Candidate {
     pub span: Span,
     /// Whether `url` is a verbatim slice of the file at `span` (so offsets inside it are spans).
     pub verbatim: bool,
+    /// How many leading bytes of `url` are verbatim at `span.start` (all of it when `verbatim`;
+    /// up to the first concatenation otherwise).
+    pub verbatim_len: usize,
     pub method: Option<Method>,
     /// Parameters sent beside the URL (curl `-d`, body fields, params maps); query parameters
     /// written inside the URL are parsed by [`url::UrlTemplate`].

@@ -109,9 +109,11 @@ pub fn is_placeholder(s: &str) -> bool {
     if matches!(s, "%s" | "%d" | "%v" | "%@" | "%i" | "?" | "*") || (s.starts_with("%(") && s.ends_with(")s")) {
         return true;
     }
-    // YOUR_API_KEY, API_KEY, KEY, XXXX
+    // YOUR_API_KEY, API_KEY, KEY, XXXX; not an upper-case hex key (`A204CF…`): digits without
+    // an underscore make a value, not a name
     let upper = s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && s.bytes().any(|b| b.is_ascii_uppercase());
+        && s.bytes().any(|b| b.is_ascii_uppercase())
+        && (s.contains('_') || !s.bytes().any(|b| b.is_ascii_digit()));
     let filler = s.len() >= 4 && s.bytes().all(|b| b == b'x' || b == b'X' || b == b'*' || b == b'.');
     let example = s.to_ascii_lowercase();
     let example =

@@ -42,6 +42,9 @@ impl Version {
     }
 }
 
+/// Whether a file's bytes pass the scan's prefilter.
+pub type LintedAlone<'a> = dyn Fn(&[u8]) -> bool + Sync + 'a;
+
 /// What the scanner needs to follow `$ref`s to other files.
 #[derive(Default, Clone, Copy)]
 pub struct Context<'a> {
@@ -50,7 +53,7 @@ pub struct Context<'a> {
     pub roots: &'a [PathBuf],
     /// Whether a file's bytes are linted on their own (the prefilter): a referenced file that is
     /// itself a spec and is linted on its own reports its findings there, not twice.
-    pub linted_alone: Option<&'a (dyn Fn(&[u8]) -> bool + Sync)>,
+    pub linted_alone: Option<&'a LintedAlone<'a>>,
 }
 
 /// The findings, usages and diagnostics of one spec.
@@ -251,9 +254,13 @@ impl<'a> Docs<'a> {
                 return None;
             };
             if let Some(i) = seen.iter().position(|(l, _)| *l == at) {
-                let mut chain: Vec<&str> = seen[i..].iter().map(|(_, r)| r.as_str()).collect();
-                chain.push(&seen[i].1);
-                let first = seen[i].0;
+                // one report per cycle, wherever it was entered: start at its first node
+                let mut cycle = seen.split_off(i);
+                let lo = cycle.iter().enumerate().min_by_key(|(_, (l, _))| *l).map_or(0, |(j, _)| j);
+                cycle.rotate_left(lo);
+                let mut chain: Vec<&str> = cycle.iter().map(|(_, r)| r.as_str()).collect();
+                chain.push(&cycle[0].1);
+                let first = cycle[0].0;
                 let detail = chain.join(" → ");
                 let rv = self.list[first.0].doc.get(first.1, "$ref").unwrap_or(first.1);
                 self.problem((first.0, rv), "$ref cycle", detail);

@@ -165,6 +165,9 @@ impl Op {
     }
 }
 
+/// A key segment of a path template: the vendor, the operations on it, the legacy endpoint.
+type KeySegment<'v> = (Option<&'v Vendor>, Vec<String>, Option<String>);
+
 /// Where the findings of one definition point, and who uses it.
 struct Site {
     loc: Loc,
@@ -231,24 +234,26 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         let label = format!("Shared parameter `{}`", main.str(k).unwrap_or("?"));
         add_site(docs, (0, p), label, None);
     }
+    let mut pending: Vec<(Loc, Option<String>)> = Vec::new();
+    let mut ops_of: HashMap<&str, Vec<String>> = HashMap::new();
+    for o in &ops {
+        ops_of.entry(o.path.as_str()).or_default().push(o.name());
+    }
     for (_, path, item) in &path_items {
-        let d = docs.doc(item.0).clone();
-        let item_params = d.get(item.1, "parameters").map(|p| d.items(p).to_vec()).unwrap_or_default();
-        let item_ops: Vec<&Op> = ops.iter().filter(|o| &o.path == path).collect();
-        for p in item_params {
-            if item_ops.is_empty() {
-                add_site(docs, (item.0, p), "A parameter".into(), Some(path.clone()));
-            }
-            for o in &item_ops {
-                add_site(docs, (item.0, p), "A parameter".into(), Some(o.name()));
-            }
+        let d = docs.doc(item.0);
+        let users = ops_of.get(path.as_str()).cloned().unwrap_or_else(|| vec![path.clone()]);
+        for &p in d.get(item.1, "parameters").map(|p| d.items(p)).unwrap_or_default() {
+            pending.extend(users.iter().map(|u| ((item.0, p), Some(u.clone()))));
         }
     }
     for o in &ops {
-        let d = docs.doc(o.op.0).clone();
+        let d = docs.doc(o.op.0);
         for &p in d.get(o.op.1, "parameters").map(|p| d.items(p)).unwrap_or_default() {
-            add_site(docs, (o.op.0, p), "A parameter".into(), Some(o.name()));
+            pending.push(((o.op.0, p), Some(o.name())));
         }
+    }
+    for (at, user) in pending {
+        add_site(docs, at, "A parameter".into(), user);
     }
 
     let mut out: Vec<(usize, Draft<'_>)> = Vec::new();
@@ -321,7 +326,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
 
     // operations: catalog matches, key path segments
     let mut usages = Vec::new();
-    let mut key_segments: HashMap<(NodeId, usize), (Option<&Vendor>, Vec<String>, Option<String>)> = HashMap::new();
+    let mut key_segments: HashMap<(NodeId, usize), KeySegment<'_>> = HashMap::new();
     for (k, path, _) in &path_items {
         for (i, s) in segments(path).iter().enumerate() {
             if is_placeholder(s) && is_key_name(catalog, &s[1..s.len() - 1]) {
@@ -349,7 +354,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
             s.join("/")
         });
         let call = format!("{} {full}", o.method);
-        let (vendor, usage) = match m {
+        let usage = match m {
             Matched::Legacy(vendor, i) => {
                 let l = &vendor.legacy[i];
                 if let (KeyPlacement::Path, Some(ks)) = (l.key, l.key_segment)
@@ -382,7 +387,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                     dr.normalised = format!("op|{}", o.name());
                     out.push((o.method_key.0, dr));
                 }
-                let u = Usage {
+                Usage {
                     vendor: vendor.id.clone(),
                     path: od.path.clone(),
                     line,
@@ -393,12 +398,11 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                     scopes,
                     mapping: (!l.v4.is_empty()).then_some(l.mapping),
                     unmapped: l.unmapped.clone(),
-                };
-                (vendor, u)
+                }
             }
             Matched::V4(vendor, i) => {
                 let e = &vendor.v4[i];
-                let u = Usage {
+                Usage {
                     vendor: vendor.id.clone(),
                     path: od.path.clone(),
                     line,
@@ -409,8 +413,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                     scopes: e.scope.iter().cloned().collect(),
                     mapping: Some(e.status),
                     unmapped: None,
-                };
-                (vendor, u)
+                }
             }
             Matched::Unlisted(vendor) => {
                 let reason = format!("this path is not in the {} catalog", vendor.name);
@@ -426,7 +429,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                 dr.endpoint = Some(EndpointInfo { legacy: Some(call.clone()), v4: None, mapping: None });
                 dr.normalised = format!("op|{}", o.name());
                 out.push((o.method_key.0, dr));
-                let u = Usage {
+                Usage {
                     vendor: vendor.id.clone(),
                     path: od.path.clone(),
                     line,
@@ -437,11 +440,9 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                     scopes: Vec::new(),
                     mapping: None,
                     unmapped: Some(reason),
-                };
-                (vendor, u)
+                }
             }
         };
-        let _ = vendor;
         usages.push(usage);
     }
 

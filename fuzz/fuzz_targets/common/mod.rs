@@ -69,21 +69,23 @@ pub fn render_all(r: &Report<'_>) -> Vec<(&'static str, String)> {
                     serde_json::from_str(text).unwrap_or_else(|e| panic!("--format gitlab is not JSON: {e}\n{text}"));
                 let issues = v.as_array().expect("gitlab report is an array");
                 assert_eq!(issues.len(), r.findings.len(), "gitlab issues count");
-                let mut fps: Vec<&str> = issues.iter().map(|i| i["fingerprint"].as_str().expect("fingerprint")).collect();
+                let mut fps: Vec<&str> =
+                    issues.iter().map(|i| i["fingerprint"].as_str().expect("fingerprint")).collect();
                 fps.sort_unstable();
                 let n = fps.len();
                 fps.dedup();
                 assert_eq!(fps.len(), n, "gitlab fingerprints must be unique");
             }
             "manifest" => {
-                let v: serde_json::Value = serde_saphyr::from_str(text)
-                    .unwrap_or_else(|e| panic!("the manifest is not YAML: {e}\n{text}"));
+                let v: serde_json::Value =
+                    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("the manifest is not YAML: {e}\n{text}"));
                 assert_eq!(v["version"], 1, "manifest version\n{text}");
                 // and `check --manifest` reads it back with the same scopes
                 let m = scopeshift::drift::parse_manifest("m.yaml", text)
                     .unwrap_or_else(|e| panic!("check --manifest cannot read the manifest: {e}\n{text}"));
                 for vs in r.scopes {
-                    let got = m.vendors.get(&vs.vendor).unwrap_or_else(|| panic!("vendor {:?} lost\n{text}", vs.vendor));
+                    let got =
+                        m.vendors.get(&vs.vendor).unwrap_or_else(|| panic!("vendor {:?} lost\n{text}", vs.vendor));
                     if vs.scopes_published {
                         let want: Vec<&String> = vs.scopes.keys().collect();
                         let have: Vec<&String> = got.scopes.iter().collect();

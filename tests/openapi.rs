@@ -1,0 +1,249 @@
+//! OpenAPI/Swagger specs end to end: `migrate-spec` (snapshot, same format out, refusal to
+//! overwrite, re-check clean of key placement), scopes from spec operations, `$ref`s to other
+//! files, and bad input that becomes report errors while the scan goes on.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi-specs")
+}
+
+/// Run the binary in `dir`; returns (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run scopeshift");
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    s
+}
+
+fn check_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["check", "--format", "json", "--no-ignore"];
+    a.extend_from_slice(args);
+    let (code, out, err) = run(dir, &a);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn rules_of(report: &serde_json::Value) -> Vec<String> {
+    report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+}
+
+const KEY_PLACEMENT: &[&str] =
+    &["openapi-key-in-query", "openapi-key-in-path", "key-in-path", "key-in-query", "key-in-body"];
+
+/// Migrate `name` into a temp dir; returns (dir, output path, stdout).
+fn migrate(name: &str, out_name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(out_name);
+    let (code, stdout, err) = run(&specs(), &["migrate-spec", name, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    (dir, out, stdout)
+}
+
+#[test]
+fn migrate_yaml_spec_snapshot_and_recheck() {
+    let before = check_json(&specs(), &["legacy-v1.yaml"]);
+    let rules = rules_of(&before);
+    assert!(rules.iter().any(|r| r == "openapi-key-in-path") && rules.iter().any(|r| r == "openapi-key-in-query"));
+    let (dir, out, stdout) = migrate("legacy-v1.yaml", "v4.yaml");
+    assert!(stdout.contains("3 operation(s) moved to v4, 3 kept and flagged"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    settings().bind(|| insta::assert_snapshot!("openapi_migrated_legacy_v1_yaml", text));
+    // the migrated spec is a spec again, with no key placement left
+    let after = check_json(dir.path(), &["v4.yaml"]);
+    let left: Vec<String> = rules_of(&after).into_iter().filter(|r| KEY_PLACEMENT.contains(&r.as_str())).collect();
+    assert!(left.is_empty(), "{after:#}");
+    assert!(after["errors"].as_array().unwrap().is_empty(), "{after:#}");
+    // and its v4 operations still give their scopes
+    let scopes = &after["scopes"]["voiso"];
+    for s in ["campaigns.manage", "campaigns.read"] {
+        assert!(scopes.as_array().unwrap().iter().any(|x| x == s), "{scopes}");
+    }
+}
+
+#[test]
+fn migrate_swagger_json_stays_json_and_swagger() {
+    let (dir, out, stdout) = migrate("legacy-swagger.json", "v4.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("JSON out");
+    assert_eq!(v["swagger"], "2.0");
+    assert_eq!(v["basePath"], "/");
+    // Swagger 2.0 has no HTTP bearer type: the Authorization header as an apiKey-in-header scheme
+    assert_eq!(v["securityDefinitions"]["bearerAuth"]["in"], "header");
+    assert_eq!(v["securityDefinitions"]["bearerAuth"]["name"], "Authorization");
+    assert!(v["securityDefinitions"].get("ccKey").is_none());
+    assert!(v["parameters"].get("Key").is_none() && v["parameters"].get("Page").is_some());
+    assert_eq!(v["security"], serde_json::json!([{"bearerAuth": []}]));
+    let cdrs = &v["paths"]["/api/v4/reporting/cdrs"]["get"];
+    assert_eq!(cdrs["x-scopes"], serde_json::json!(["reporting.cdrs.read"]));
+    assert_eq!(cdrs["x-scopeshift-mapping"]["status"], "inferred");
+    assert_eq!(cdrs["parameters"], serde_json::json!([{"$ref": "#/parameters/Page"}]));
+    assert_eq!(v["paths"]["/api/v4/users"]["get"]["x-scopes"], serde_json::json!(["users.read"]));
+    // no v4 counterpart: kept where it was, flagged
+    let kept = &v["paths"]["/api/v2/cdr/deleted_agents"]["get"]["x-scopeshift-mapping"];
+    assert_eq!(kept["status"], "unmapped", "{v:#}");
+    assert!(stdout.contains("flagged: GET /api/v2/cdr/deleted_agents"), "{stdout}");
+    let after = check_json(dir.path(), &["v4.json"]);
+    assert!(!rules_of(&after).iter().any(|r| KEY_PLACEMENT.contains(&r.as_str())), "{after:#}");
+}
+
+#[test]
+fn migrate_31_puts_scopes_in_the_security_requirement() {
+    let (_dir, out, _) = migrate("legacy-31.yaml", "v4.yaml");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("  /api/v4/messaging/canned_messages:\n    get:\n      security:\n        - bearerAuth:\n            - messaging.canned_messages.read\n"), "{text}");
+    // the legacy webhooks path takes `{id}`; v4 calls it `{webhook_failure_id}`
+    assert!(text.contains("/api/v4/tasks/webhook_failures/{webhook_failure_id}/retrigger:"), "{text}");
+    assert!(text.contains("- name: webhook_failure_id\n          in: path"), "{text}");
+    assert!(!text.contains("userApiKey"), "{text}");
+}
+
+#[test]
+fn migrate_refuses_to_overwrite_without_force_and_rejects_non_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v4.yaml");
+    std::fs::write(&out, "keep me\n").unwrap();
+    let o = out.to_str().unwrap();
+    let (code, _, err) = run(&specs(), &["migrate-spec", "legacy-v1.yaml", "-o", o]);
+    assert_eq!(code, 2);
+    assert!(err.contains("exists; use --force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me\n");
+    let (code, _, err) = run(&specs(), &["migrate-spec", "legacy-v1.yaml", "-o", o, "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("openapi: 3.0.3\n"));
+    let fresh = dir.path().join("x.yaml");
+    let f = fresh.to_str().unwrap();
+    let (code, _, err) = run(&specs(), &["migrate-spec", "bad/broken.yaml", "-o", f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not valid YAML at line"), "{err}");
+    let (code, _, err) = run(&specs(), &["migrate-spec", "refs/shared/params.yaml", "-o", f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not an OpenAPI/Swagger spec"), "{err}");
+    let (code, _, _) = run(&specs(), &["migrate-spec", "no-such.yaml", "-o", f]);
+    assert_eq!(code, 2);
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn spec_operations_give_scopes_with_file_and_line() {
+    let (code, out, _) = run(&specs(), &["scopes", "legacy-v1.yaml"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("{path: legacy-v1.yaml, line: 44, call: \"POST /api/v1/{key}/campaigns/{campaign_id}/contacts\""),
+        "{out}"
+    );
+    assert!(out.contains("- {path: legacy-v1.yaml, line: 35, call: \"GET /api/v1/{key}/agents_status\""), "{out}");
+}
+
+#[test]
+fn refs_resolve_inside_the_tree_and_are_reported_otherwise() {
+    let r = check_json(&specs(), &["refs"]);
+    let findings = r["findings"].as_array().unwrap();
+    // the shared parameter file is not a spec: its finding is reported there, once, naming the operation
+    let shared: Vec<_> = findings.iter().filter(|f| f["path"] == "refs/shared/params.yaml").collect();
+    assert_eq!(shared.len(), 1, "{r:#}");
+    assert_eq!((shared[0]["rule"].as_str(), shared[0]["line"].as_u64()), (Some("openapi-key-in-query"), Some(4)));
+    assert!(shared[0]["message"].as_str().unwrap().contains("used by GET /api/v2/cdr"));
+    let errors: Vec<String> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}: {}", e["path"], e["message"].as_str().unwrap()))
+        .collect();
+    let all = errors.join("\n");
+    assert!(
+        all.contains(
+            "\"refs/main.yaml\": unresolved $ref at line 12: `../outside.yaml#/Key`: outside the scanned tree"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("\"refs/main.yaml\": $ref cycle at line 20: #/components/parameters/Pool → #/components/parameters/Loop → #/components/parameters/Pool"), "{all}");
+    assert!(
+        all.contains("\"refs/main.yaml\": unresolved $ref at line 14: `#/components/parameters/Missing`: no such node"),
+        "{all}"
+    );
+    // scanning the parent directory brings the outside file into the tree
+    let r = check_json(&specs(), &["."]);
+    let outside: Vec<_> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "outside.yaml")
+        .map(|f| f["rule"].clone())
+        .collect();
+    assert_eq!(outside, vec![serde_json::json!("openapi-key-in-query")], "{r:#}");
+}
+
+#[test]
+fn bad_specs_become_errors_and_the_scan_goes_on() {
+    let r = check_json(&specs(), &["bad"]);
+    let errors: Vec<String> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}: {}", e["path"], e["message"].as_str().unwrap()))
+        .collect();
+    let all = errors.join("\n");
+    for want in [
+        "\"bad/broken.yaml\": not valid YAML at line 6",
+        "\"bad/duplicate.yaml\": duplicate key `in` (first at line 7); the last one is used at line 9",
+        "\"bad/deep.json\": not valid JSON at line 1",
+        "\"bad/version.yaml\": not an OpenAPI/Swagger spec at line 1: `swagger: 1.2` is not supported",
+    ] {
+        assert!(all.contains(want), "missing `{want}` in:\n{all}");
+    }
+    // the alias bomb loads (aliases are shared, not expanded) and is not an error
+    assert!(!all.contains("alias-bomb"), "{all}");
+    let found: Vec<(String, String)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["rule"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(found.contains(&("bad/good.yaml".into(), "openapi-key-in-query".into())), "{found:?}");
+    // the duplicate `in` keeps the last value: query
+    assert!(found.contains(&("bad/duplicate.yaml".into(), "openapi-key-in-query".into())), "{found:?}");
+}
+
+/// A 2–3 MB spec loads and lints in well under a second in release; in a debug test build the
+/// bound is loose, it only catches quadratic behaviour.
+#[test]
+fn large_spec_lints_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, big_spec(3_000)).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size > 2_000_000, "{size}");
+    let t = std::time::Instant::now();
+    let r = check_json(dir.path(), &["big.yaml"]);
+    let took = t.elapsed();
+    assert!(took.as_secs_f64() < 20.0, "{took:?}");
+    assert_eq!(r["summary"]["files_scanned"], 1);
+    assert!(rules_of(&r).iter().filter(|x| *x == "openapi-key-in-query").count() >= 1);
+}
+
+/// A generated OpenAPI 3.0 spec: `n` paths with parameters, schemas and responses (about
+/// 850 bytes each), on a Voiso host, with one apiKey-in-query scheme.
+pub fn big_spec(n: usize) -> String {
+    let mut s = String::from(
+        "openapi: 3.0.3\ninfo:\n  title: Voiso big\n  version: \"1\"\nservers:\n  - url: https://cc.voiso.com\nsecurity:\n  - k: []\npaths:\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "  /api/v4/things{i}/{{thing_id}}/items:\n    get:\n      operationId: listThings{i}\n      summary: List the items of thing {i}, with a long description to make the file realistic\n      parameters:\n        - name: thing_id\n          in: path\n          required: true\n          schema: {{type: string, format: uuid}}\n        - name: limit\n          in: query\n          schema: {{type: integer, minimum: 1, maximum: 1000}}\n      responses:\n        \"200\":\n          description: OK\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  items: {{type: array, items: {{$ref: \"#/components/schemas/Item\"}}}}\n                  next_cursor: {{type: string, nullable: true}}\n        \"404\":\n          description: Not found\n"
+        ));
+    }
+    s.push_str("components:\n  schemas:\n    Item:\n      type: object\n      properties:\n        id: {type: string}\n  securitySchemes:\n    k: {type: apiKey, name: key, in: query}\n");
+    s
+}
