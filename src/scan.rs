@@ -324,7 +324,13 @@ impl Engine<'_> {
                             }
                             Ok(r) => {
                                 scanned.fetch_add(1, Ordering::Relaxed);
-                                for mut f in r.into_iter().flat_map(|r| r.findings) {
+                                let Some(r) = r else { continue };
+                                let at = format!(" (in commit {})", &blob.commit[..blob.commit.len().min(12)]);
+                                for mut e in r.errors {
+                                    e.message.push_str(&at);
+                                    local.local.2.push(e);
+                                }
+                                for mut f in r.findings {
                                     f.commit =
                                         Some(check::CommitInfo { sha: blob.commit.clone(), date: blob.date.clone() });
                                     local.local.0.push(f);
