@@ -142,6 +142,18 @@ impl<'v> Draft<'v> {
 /// Match one file's candidates against the catalog.
 #[must_use]
 pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]) -> FileReport {
+    check_file_until(catalog, file, candidates, crate::extract::Deadline::none()).0
+}
+
+/// [`check_file`] within a time budget; `true` when it ran out (the candidates checked so far
+/// are reported).
+#[must_use]
+pub fn check_file_until(
+    catalog: &Catalog,
+    file: &SourceFile,
+    candidates: &[Candidate],
+    deadline: crate::extract::Deadline,
+) -> (FileReport, bool) {
     let lower = file.text.to_ascii_lowercase();
     let mentioned: Vec<bool> = catalog
         .vendors
@@ -149,7 +161,12 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
         .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
         .collect();
     let mut acc = Acc::default();
+    let mut timed_out = false;
     for cand in candidates {
+        if deadline.passed() {
+            timed_out = true;
+            break;
+        }
         check_candidate(catalog, file, cand, &mentioned, &mut acc);
     }
     let Acc { mut drafts, mut secrets, usages, url_keys, calls } = acc;
@@ -185,7 +202,7 @@ pub fn check_file(catalog: &Catalog, file: &SourceFile, candidates: &[Candidate]
     secrets.sort_unstable();
     secrets.dedup();
     let findings = drafts.into_iter().map(|d| finish(catalog, file, d, &secrets)).collect();
-    FileReport { findings, usages, errors: Vec::new() }
+    (FileReport { findings, usages, errors: Vec::new() }, timed_out)
 }
 
 /// `key-in-client-code`: in a client-side file, every key sent from it and every literal key;

@@ -160,8 +160,18 @@ impl<'c> Engine<'c> {
         let mut r = match crate::openapi::lint(self.catalog, file, &ctx) {
             crate::openapi::Outcome::Spec(s) => FileReport { findings: s.findings, usages: s.usages, errors: s.errors },
             other => {
-                let candidates = self.generic.extract(file, &self.extract_cfg);
-                let mut r = check::check_file(self.catalog, file, &candidates);
+                let deadline = crate::extract::Deadline::after(file_time_limit());
+                let (candidates, late) = self.generic.extract_until(file, &self.extract_cfg, deadline);
+                let (mut r, later) = check::check_file_until(self.catalog, file, &candidates, deadline);
+                if late || later {
+                    r.errors.push(FileError {
+                        path: file.path.clone(),
+                        message: format!(
+                            "extraction stopped after {:.1} s (pathological input): results for this file may be incomplete",
+                            file_time_limit().as_secs_f64()
+                        ),
+                    });
+                }
                 r.errors.extend(if let crate::openapi::Outcome::Invalid(e) = other { Some(e) } else { None });
                 r
             }
@@ -378,6 +388,19 @@ impl Engine<'_> {
             skipped_large: large.into_inner(),
         })
     }
+}
+
+/// The per-file time budget for extraction and matching: 10 s, or `SCOPESHIFT_FILE_TIME_LIMIT`
+/// seconds (a decimal) from the environment.
+fn file_time_limit() -> std::time::Duration {
+    static LIMIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("SCOPESHIFT_FILE_TIME_LIMIT")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map_or(std::time::Duration::from_secs(10), std::time::Duration::from_secs_f64)
+    })
 }
 
 /// Debug builds only: `SCOPESHIFT_DEBUG_PANIC=MARKER` makes the scan panic on a file holding

@@ -404,3 +404,30 @@ fn a_vendor_without_scopes_gets_advice_not_an_invented_scope_set() {
     );
     assert!(out.contains("advice:\n      - \"one key per integration and environment\""), "{out}");
 }
+
+/// The per-file time budget: a file whose extraction runs out of time is reported in `errors`
+/// with partial results, and the run goes on (a budget of a microsecond runs out on any file).
+#[test]
+fn a_file_over_the_time_budget_is_reported_not_hung_on() {
+    let d = tree();
+    write(
+        d.path(),
+        "app.min.js",
+        &format!("/* voiso */{}", "fetch(\"https://cc.voiso.com/api/v2/cdr?key=\"+k);".repeat(5000)),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
+        .args(["check", "--format", "json", "--exit-zero"])
+        .env("SCOPESHIFT_FILE_TIME_LIMIT", "0.000001")
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &v["errors"][0];
+    assert_eq!(e["path"], "app.min.js");
+    assert!(e["message"].as_str().unwrap().contains("extraction stopped"), "{e}");
+    // without the tiny budget, every call is found (a minified bundle is client code, too)
+    let (_, found, _) = check(d.path(), &[]);
+    assert_eq!(found.iter().filter(|f| f.2 == "key-in-query").count(), 5000);
+    assert_eq!(found.iter().filter(|f| f.2 == "key-in-client-code").count(), 5000);
+}

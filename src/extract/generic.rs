@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::url::classify_value;
-use super::{Candidate, ExtractConfig, Param, ParamLocation, Value};
+use super::{Candidate, Deadline, ExtractConfig, Param, ParamLocation, Value};
 use crate::catalog::Method;
 use crate::source::{SourceFile, Span};
 
@@ -157,6 +157,12 @@ impl GenericExtractor {
     /// Every URL-like token in the file, with its method and nearby parameters.
     #[must_use]
     pub fn extract(&self, file: &SourceFile, cfg: &ExtractConfig) -> Vec<Candidate> {
+        self.extract_until(file, cfg, Deadline::none()).0
+    }
+
+    /// [`Self::extract`] within a time budget; `true` when it ran out (partial results).
+    #[must_use]
+    pub fn extract_until(&self, file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Vec<Candidate>, bool) {
         let text = file.text.as_str();
         let mut spans = url_spans(text, &cfg.path_anchors);
         spans.sort_unstable();
@@ -174,6 +180,7 @@ impl GenericExtractor {
         let mut out: Vec<Candidate> = spans
             .iter()
             .zip(&lines)
+            .take_while(|_| !deadline.passed())
             .map(|(&span, &line)| {
                 let (url, whole) = join_concat(text, span).unwrap_or_else(|| (text[span.range()].to_owned(), span));
                 Candidate {
@@ -186,8 +193,9 @@ impl GenericExtractor {
                 }
             })
             .collect();
-        self.attach_fields(file, &lines, &mut out);
-        out
+        self.attach_fields(file, &lines, &mut out, deadline);
+        let timed_out = deadline.passed();
+        (out, timed_out)
     }
 
     fn method(&self, file: &SourceFile, span: Span, line: usize, ctx: &Context) -> Option<Method> {
@@ -224,12 +232,16 @@ impl GenericExtractor {
     }
 
     /// Key fields (`"key": …`) near URLs: each goes to the nearest URL by line, within the window.
-    fn attach_fields(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate]) {
+    fn attach_fields(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate], deadline: Deadline) {
+        let lines = &lines[..out.len()];
         if out.is_empty() {
             return;
         }
         let text = file.text.as_str();
         for m in self.field.captures_iter(text) {
+            if deadline.passed() {
+                return;
+            }
             let whole = m.get(0).unwrap();
             let Some(name) = m.get(1).or_else(|| m.get(2)).or_else(|| m.get(4)) else { continue };
             let setter = m.get(3).map(|f| f.as_str().to_ascii_lowercase());
@@ -273,11 +285,11 @@ impl GenericExtractor {
                 value_span: vspan,
             });
         }
-        self.attach_headers(file, lines, out);
+        self.attach_headers(file, lines, out, deadline);
     }
 
     /// Header values near URLs, each to the nearest URL by line, within the window.
-    fn attach_headers(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate]) {
+    fn attach_headers(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate], deadline: Deadline) {
         let text = file.text.as_str();
 
         let mut found: Vec<(usize, Param)> = Vec::new();
@@ -317,6 +329,9 @@ impl GenericExtractor {
         }
         found.sort_by_key(|(at, _)| *at);
         for (at, p) in found {
+            if deadline.passed() {
+                return;
+            }
             if inside_url(out, at) {
                 continue;
             }

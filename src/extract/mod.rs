@@ -77,3 +77,24 @@ pub struct ExtractConfig {
     /// Header names whose values are extracted (`authorization`, `x-api-key`), lowercase.
     pub header_names: Vec<String>,
 }
+
+/// A per-file time budget: extraction and matching stop when it has passed, so one
+/// pathological file can never hang a run (the file is reported with partial results).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Deadline(Option<std::time::Instant>);
+
+impl Deadline {
+    /// No limit.
+    #[must_use]
+    pub fn none() -> Self {
+        Self(None)
+    }
+    #[must_use]
+    pub fn after(d: std::time::Duration) -> Self {
+        Self(std::time::Instant::now().checked_add(d))
+    }
+    #[must_use]
+    pub fn passed(self) -> bool {
+        self.0.is_some_and(|t| std::time::Instant::now() >= t)
+    }
+}
