@@ -731,6 +731,37 @@ fn no_key_inside_a_path_segment() {
     assert_no_key_slice(&every_output(&root, out_dir.path()), &[("inside a path segment", k)]);
 }
 
+/// An upper-case hex key followed by an upper-case suffix (`?key=<KEY>_PROD`) is still a key.
+/// Currently fails: the value is all capitals, digits and `_`, so `is_placeholder`
+/// (src/extract/url.rs) takes it for a `YOUR_API_KEY`-style placeholder and the snippet and
+/// excerpt show it whole (found by the `no_secret` fuzz target as `?key=<KEY>VOISO_KEY`).
+#[test]
+fn no_upper_case_key_with_a_suffix() {
+    let (_d, root) = tree();
+    let out_dir = tempfile::tempdir().unwrap();
+    let k = fake_key(60).to_ascii_uppercase();
+    write_file(&root, "u.py", format!("requests.get(\"https://cc.voiso.com/api/v2/cdr?key={k}_PROD\")\n"));
+    let (out, json) = check(&root, &[], LIMIT);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!findings_in(&json, "u.py").is_empty());
+    assert_no_key_slice(&every_output(&root, out_dir.path()), &[("upper case with a suffix", k)]);
+}
+
+/// The manifest `scopes` writes is read back by `check --manifest`, whatever characters the
+/// calls and paths hold. Currently fails: `yaml_str` (src/report/manifest.rs) quotes with
+/// serde_json, which leaves DEL (U+007F) and the C1 controls raw, and YAML forbids them
+/// (`m.yaml:8:58: not a scope manifest: unexpected character`; found by `generic_extract`).
+#[test]
+fn the_manifest_reads_back_with_control_characters() {
+    let (_d, root) = tree();
+    write_file(&root, "src/a.py", "requests.get(\"https://cc.voiso.com/api/v4/voic\u{7f}e/calls?key=abc\")\n");
+    write_file(&root, "src/b\u{7f}\u{85}\u{9b}.py", "requests.get(\"https://cc.voiso.com/api/v2/cdr?key=abc\")\n");
+    let out = run(&["scopes", "-o", "m.yaml", "src"], &root, LIMIT);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(&["check", "--format", "json", "--manifest", "m.yaml", "src"], &root, LIMIT);
+    assert_eq!(out.code, 1, "check --manifest reads the manifest scopes wrote; stderr:\n{}", out.stderr);
+}
+
 /// Scanning never writes inside the scanned tree (reports go to stdout unless `-o` says where).
 #[test]
 fn scanning_does_not_write_in_the_tree() {

@@ -113,7 +113,7 @@ pub fn is_placeholder(s: &str) -> bool {
     // an underscore make a value, not a name
     let upper = s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && s.bytes().any(|b| b.is_ascii_uppercase())
-        && (s.contains('_') || !s.bytes().any(|b| b.is_ascii_digit()));
+        && s.split('_').all(|w| w.len() <= 4 || !w.bytes().any(|b| b.is_ascii_digit()));
     let filler = s.len() >= 4 && s.bytes().all(|b| b == b'x' || b == b'X' || b == b'*' || b == b'.');
     let example = s.to_ascii_lowercase();
     let example =
@@ -195,6 +195,9 @@ mod tests {
             let u = UrlTemplate::parse(&s);
             assert_eq!(texts(&u)[2], (p, true), "{p}");
             assert!(u.host.unwrap().text.ends_with(".voiso.com"));
+        }
+        for key in ["A204CF426A66DB3F2680F211B29978A1", "A204CF426A66DB3F2680F211B29978A1_PROD"] {
+            assert!(!is_placeholder(key), "{key}");
         }
         let u = UrlTemplate::parse("/api/v1/a204cf426a66db3f2680f211b29978a10ed78fff247ad35f/click2call");
         assert!(u.host.is_none());

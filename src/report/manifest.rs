@@ -103,7 +103,19 @@ pub fn yaml_str(s: &str) -> String {
         && !s.starts_with(['-', '.'])
         && !matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~")
         && s.parse::<f64>().is_err();
-    if plain { s.to_owned() } else { serde_json::to_string(s).unwrap_or_default() }
+    if plain {
+        return s.to_owned();
+    }
+    // JSON quoting is valid YAML, except that YAML forbids DEL and the C1 controls raw
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    quoted.chars().fold(String::with_capacity(quoted.len()), |mut out, c| {
+        if matches!(c, '\u{7f}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+        out
+    })
 }
 
 #[cfg(test)]
@@ -117,5 +129,6 @@ mod tests {
         assert_eq!(yaml_str("true"), "\"true\"");
         assert_eq!(yaml_str("1.5"), "\"1.5\"");
         assert_eq!(yaml_str("a: b"), "\"a: b\"");
+        assert_eq!(yaml_str("a\u{7f}b"), "\"a\\u007fb\"");
     }
 }
