@@ -344,7 +344,6 @@ fn check_candidate<'v>(
                 url_keys.push((abs(seg.at), vi));
             }
         }
-        let line = file.position(cand.span.start).line;
         let mut mine: Vec<Span> = secrets[first_secret..].to_vec();
         mine.sort_unstable();
         let url_norm = normalise(&file.text, cand.span, &mine);
@@ -409,22 +408,19 @@ fn check_candidate<'v>(
                     d.scopes.clone_from(&scopes);
                     drafts.push(d);
                 }
-                usages.push(Usage {
-                    vendor: vendor.id.clone(),
-                    path: file.path.clone(),
-                    line,
-                    span: cand.span,
-                    secrets: secrets
-                        .iter()
-                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
-                        .copied()
-                        .collect(),
-                    call,
-                    v4,
-                    scopes,
-                    mapping: (!l.v4.is_empty()).then_some(l.mapping),
-                    unmapped: l.unmapped.clone(),
-                });
+                usages.push(usage(
+                    vendor,
+                    file,
+                    cand,
+                    secrets,
+                    UsageOf {
+                        call,
+                        v4,
+                        scopes,
+                        mapping: (!l.v4.is_empty()).then_some(l.mapping),
+                        unmapped: l.unmapped.clone(),
+                    },
+                ));
             }
             Some(EndpointRef::V4(i)) => {
                 let e = &vendor.v4[i];
@@ -437,22 +433,13 @@ fn check_candidate<'v>(
                     scope_phrase(&scopes).map(|s| format!("; the key needs {s}")).unwrap_or_default()
                 );
                 key_param_drafts(&key_params, cand, &call, &endpoint, &scopes, &migration, &base, drafts);
-                usages.push(Usage {
-                    vendor: vendor.id.clone(),
-                    path: file.path.clone(),
-                    line,
-                    span: cand.span,
-                    secrets: secrets
-                        .iter()
-                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
-                        .copied()
-                        .collect(),
-                    call: call.clone(),
-                    v4: Some(call),
-                    scopes,
-                    mapping: Some(e.status),
-                    unmapped: None,
-                });
+                usages.push(usage(
+                    vendor,
+                    file,
+                    cand,
+                    secrets,
+                    UsageOf { call: call.clone(), v4: Some(call), scopes, mapping: Some(e.status), unmapped: None },
+                ));
             }
             None => {
                 let call = truncate(
@@ -519,22 +506,13 @@ fn check_candidate<'v>(
                     d.endpoint = Some(endpoint);
                     drafts.push(d);
                 }
-                usages.push(Usage {
-                    vendor: vendor.id.clone(),
-                    path: file.path.clone(),
-                    line,
-                    span: cand.span,
-                    secrets: secrets
-                        .iter()
-                        .filter(|s| cand.span.start <= s.start && s.end <= cand.span.end)
-                        .copied()
-                        .collect(),
-                    call,
-                    v4: None,
-                    scopes: Vec::new(),
-                    mapping: None,
-                    unmapped: Some(reason),
-                });
+                usages.push(usage(
+                    vendor,
+                    file,
+                    cand,
+                    secrets,
+                    UsageOf { call, v4: None, scopes: Vec::new(), mapping: None, unmapped: Some(reason) },
+                ));
             }
         }
         return;
@@ -609,6 +587,31 @@ fn vendor_rules<'v>(
         d.snippet_span = p.span;
         d.normalised = format!("{}|{}", d.normalised, p.name);
         drafts.push(d);
+    }
+}
+
+/// What a usage says about a call.
+struct UsageOf {
+    call: String,
+    v4: Option<String>,
+    scopes: Vec<String>,
+    mapping: Option<Mapping>,
+    unmapped: Option<String>,
+}
+
+/// A usage of `vendor` by the candidate, with the secrets inside it (masked if it is shown again).
+fn usage(vendor: &Vendor, file: &SourceFile, cand: &Candidate, secrets: &[Span], of: UsageOf) -> Usage {
+    Usage {
+        vendor: vendor.id.clone(),
+        path: file.path.clone(),
+        line: file.position(cand.span.start).line,
+        span: cand.span,
+        secrets: secrets.iter().filter(|s| cand.span.start <= s.start && s.end <= cand.span.end).copied().collect(),
+        call: of.call,
+        v4: of.v4,
+        scopes: of.scopes,
+        mapping: of.mapping,
+        unmapped: of.unmapped,
     }
 }
 

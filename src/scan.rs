@@ -248,18 +248,7 @@ impl<'c> Engine<'c> {
                 WalkState::Continue
             })
         });
-        let (mut findings, mut usages, mut errors) =
-            out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        check::finalize(&mut findings, &mut usages);
-        errors.sort();
-        ScanResult {
-            findings,
-            usages,
-            errors,
-            files_scanned: scanned.into_inner(),
-            skipped_binary: binary.into_inner(),
-            skipped_large: large.into_inner(),
-        }
+        collected(out, scanned, binary, large)
     }
 }
 
@@ -377,16 +366,7 @@ impl Engine<'_> {
             readers.into_iter().map(|h| h.join().unwrap_or(Ok(()))).collect::<Result<Vec<()>, _>>()
         });
         streamed?;
-        let (mut findings, mut usages, errors) = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        check::finalize(&mut findings, &mut usages);
-        Ok(ScanResult {
-            findings,
-            usages,
-            errors,
-            files_scanned: scanned.into_inner(),
-            skipped_binary: binary.into_inner(),
-            skipped_large: large.into_inner(),
-        })
+        Ok(collected(out, scanned, binary, large))
     }
 }
 
@@ -430,6 +410,21 @@ fn internal_error(path: String) -> FileError {
 }
 
 type Local = (Vec<Finding>, Vec<Usage>, Vec<FileError>);
+
+/// The threads' collected results as one sorted [`ScanResult`].
+fn collected(out: Mutex<Local>, scanned: AtomicUsize, binary: AtomicUsize, large: AtomicUsize) -> ScanResult {
+    let (mut findings, mut usages, mut errors) = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    check::finalize(&mut findings, &mut usages);
+    errors.sort();
+    ScanResult {
+        findings,
+        usages,
+        errors,
+        files_scanned: scanned.into_inner(),
+        skipped_binary: binary.into_inner(),
+        skipped_large: large.into_inner(),
+    }
+}
 
 /// One walker thread's results, moved into the shared vectors once, when the thread's visitor
 /// is dropped at the end of the walk (no lock per file).
