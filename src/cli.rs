@@ -69,6 +69,9 @@ pub struct ScanArgs {
     /// Also scan files that .gitignore/.ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Follow symbolic links, also out of the scanned paths (not followed by default; loops are reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// Skip files larger than this (bytes, or with K, M, G suffix; default 50M); skipped files are named.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,

@@ -105,6 +105,8 @@ pub struct CheckOptions {
     pub settings: Settings,
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
+    /// `--follow-symlinks`.
+    pub follow_links: bool,
     pub threads: usize,
     pub staged: bool,
     /// Also scan the git history (`Some(all_refs)`).
@@ -166,6 +168,7 @@ pub fn check_tree(catalog: &Catalog, opts: &CheckOptions) -> Result<Outcome, Err
         engine.scan(&ScanOptions {
             paths: opts.paths.clone(),
             no_ignore: opts.no_ignore,
+            follow_links: opts.follow_links,
             threads: opts.threads,
             max_file_size: s.max_file_size,
             excludes: Some(excludes.clone()),
@@ -372,6 +375,7 @@ fn options(settings: Settings, args: &ScanArgs) -> CheckOptions {
         settings,
         paths: args.paths.clone(),
         no_ignore: args.no_ignore,
+        follow_links: args.follow_symlinks,
         threads: args.threads,
         staged: args.staged,
         history: args.history.then_some(args.all_refs),

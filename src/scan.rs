@@ -23,6 +23,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
+    pub follow_links: bool,
     pub threads: usize,
     pub max_file_size: u64,
     pub excludes: Option<crate::config::Excludes>,
@@ -189,6 +190,7 @@ impl<'c> Engine<'c> {
         let walk_opts = WalkOptions {
             paths: opts.paths.clone(),
             no_ignore: opts.no_ignore,
+            follow_links: opts.follow_links,
             threads: opts.threads,
             excludes: opts.excludes.clone(),
         };

@@ -13,6 +13,8 @@ use ignore::{WalkBuilder, WalkParallel};
 pub struct WalkOptions {
     pub paths: Vec<PathBuf>,
     pub no_ignore: bool,
+    /// Follow symbolic links (loops are still detected and reported).
+    pub follow_links: bool,
     pub threads: usize,
     /// Config excludes, applied to files and directories (an excluded directory is not entered).
     pub excludes: Option<crate::config::Excludes>,
@@ -27,7 +29,11 @@ pub fn walker(opts: &WalkOptions) -> WalkParallel {
     for p in paths {
         b.add(p);
     }
-    b.standard_filters(!opts.no_ignore).hidden(false).require_git(false).follow_links(false).threads(opts.threads);
+    b.standard_filters(!opts.no_ignore)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(opts.follow_links)
+        .threads(opts.threads);
     let excludes = opts.excludes.clone();
     let cwd = std::env::current_dir().unwrap_or_default();
     b.filter_entry(move |e| {

@@ -35,6 +35,7 @@ fn scan(catalog: &Catalog, path: &Path) -> Vec<Finding> {
         settings,
         paths: vec![rel],
         no_ignore: true,
+        follow_links: false,
         threads: 1,
         staged: false,
         history: None,

@@ -271,6 +271,16 @@ fn symlinks_are_not_followed() {
     assert_eq!(findings(&out.json), vec![("src/a.py".to_owned(), "key-in-path".to_owned(), 1)]);
     assert!(!out.stdout.contains("secret.py"), "the outside file must not appear: {}", out.stdout);
     assert_eq!(summary(&out.json, "files_scanned"), 1);
+
+    // asked for: links are followed (the outside file, twice: by the file and the dir link), the
+    // loops are reported in `errors`, the dangling link too, and the scan still ends
+    let out = check(&["--follow-symlinks"], &root);
+    assert_eq!(out.code, 1, "stderr: {}", out.stderr);
+    let paths: Vec<String> = findings(&out.json).into_iter().map(|f| f.0).collect();
+    assert!(paths.contains(&"src/outside.py".to_owned()), "{paths:?}");
+    assert!(paths.contains(&"outside_dir/secret.py".to_owned()), "{paths:?}");
+    let errors = out.json["errors"].to_string();
+    assert!(errors.contains("symlink loop"), "{errors}");
 }
 
 /// A FIFO is not opened (opening it would block until a writer appears).

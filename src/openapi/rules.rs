@@ -1,8 +1,10 @@
 //! The spec rules: `openapi-key-in-query`, `openapi-key-in-path`, `openapi-legacy-endpoint` (and
-//! `unmapped-endpoint` for operations the catalog cannot map), plus a [`Usage`] for every
-//! operation that matches a catalog endpoint, legacy or v4.
+//! `unmapped-endpoint` for operations the catalog cannot map), the vendor's own `header_rules`
+//! and `body_field_rules` in a spec on its hosts (an apiKey scheme or header parameter, a request
+//! body property), plus a [`Usage`] for every operation that matches a catalog endpoint, legacy
+//! or v4.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{CandSeg, Catalog, EndpointRef, KeyPlacement, Method, Vendor, ids};
 use crate::check::{self, Draft, EndpointInfo, Label, Usage};
@@ -263,6 +265,18 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         }
         let d = docs.doc(s.loc.0);
         let (Some(name), Some((ik, iv))) = (d.get_str(s.loc.1, "name"), d.entry(s.loc.1, "in")) else { continue };
+        if d.str(iv) == Some("header")
+            && let Some(vendor) = spec_vendor
+            && let Some(rule) = header_rule(vendor, name)
+            && let Some((_, nv)) = d.entry(s.loc.1, "name")
+        {
+            let file = docs.list[s.loc.0].file();
+            let call = call_list(vendor, &servers, &s.users, || s.label.clone());
+            let mut dr = header_draft(vendor, rule, file, d.node(nv).span, name, call);
+            dr.normalised = format!("header-param|{}|{name}|{}", s.label, s.users.first().map_or("", String::as_str));
+            out.push((s.loc.0, dr));
+            continue;
+        }
         if d.str(iv) != Some("query") || !is_key_name(catalog, name) {
             continue;
         }
@@ -296,7 +310,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         }
         let d = docs.doc(def.0);
         let Some((ik, iv)) = d.entry(def.1, "in") else { continue };
-        if d.get_str(def.1, "type") != Some("apiKey") || d.str(iv) != Some("query") {
+        if d.get_str(def.1, "type") != Some("apiKey") {
             continue;
         }
         let users: Vec<String> = ops
@@ -311,6 +325,22 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
             })
             .map(Op::name)
             .collect();
+        if d.str(iv) == Some("header")
+            && let Some(vendor) = spec_vendor
+            && let Some((_, nv)) = d.entry(def.1, "name")
+            && let Some(header) = d.str(nv)
+            && let Some(rule) = header_rule(vendor, header)
+        {
+            let file = docs.list[def.0].file();
+            let call = call_list(vendor, &servers, &users, || format!("security scheme `{name}`"));
+            let mut dr = header_draft(vendor, rule, file, d.node(nv).span, header, call);
+            dr.normalised = format!("header-scheme|{name}|{header}");
+            out.push((def.0, dr));
+            continue;
+        }
+        if d.str(iv) != Some("query") {
+            continue;
+        }
         let param = d.get_str(def.1, "name").unwrap_or("?").to_owned();
         let file = docs.list[def.0].file();
         let region = Span::new(d.node(ik).span.start, d.node(iv).span.end);
@@ -322,6 +352,61 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         dr.migration = key_migration(spec_vendor, "replace the apiKey scheme");
         dr.normalised = format!("scheme|{name}");
         out.push((def.0, dr));
+    }
+
+    // request bodies: the vendor's legacy body fields (`body_field_rules`)
+    if let Some(vendor) = spec_vendor.filter(|vd| !vd.body_field_rules.is_empty()) {
+        // (schema, users): Swagger 2 `in: body` parameters, OAS 3 `requestBody` media types
+        let mut bodies: Vec<(Loc, Vec<String>)> = Vec::new();
+        for s in &sites {
+            let d = docs.doc(s.loc.0);
+            if d.get_str(s.loc.1, "in") == Some("body")
+                && let Some(schema) = d.get(s.loc.1, "schema")
+            {
+                bodies.push(((s.loc.0, schema), s.users.clone()));
+            }
+        }
+        for o in &ops {
+            let Some(rb) = docs.doc(o.op.0).get(o.op.1, "requestBody") else { continue };
+            let Some(rb) = docs.deref((o.op.0, rb)) else { continue };
+            let d = docs.doc(rb.0);
+            for &(_, media) in d.get(rb.1, "content").map(|c| d.entries(c)).unwrap_or_default() {
+                if let Some(schema) = d.get(media, "schema") {
+                    bodies.push(((rb.0, schema), vec![o.name()]));
+                }
+            }
+        }
+        let mut fields: Vec<(Loc, usize, Vec<String>)> = Vec::new();
+        for (schema, users) in bodies {
+            let mut found = Vec::new();
+            body_fields(docs, schema, &vendor.body_field_rules, &mut HashSet::new(), &mut found);
+            for (at, rule) in found {
+                let i = fields.iter().position(|f| f.0 == at).unwrap_or_else(|| {
+                    fields.push((at, rule, Vec::new()));
+                    fields.len() - 1
+                });
+                for u in &users {
+                    if !fields[i].2.contains(u) {
+                        fields[i].2.push(u.clone());
+                    }
+                }
+            }
+        }
+        for (at, rule, users) in fields {
+            if docs.list[at.0].linted_alone {
+                continue;
+            }
+            let (field, rule) = &vendor.body_field_rules[rule];
+            let file = docs.list[at.0].file();
+            let region = docs.doc(at.0).node(at.1).span;
+            let mut dr = Draft::new(rule, Some(vendor), file, region);
+            dr.labels.push(Label { span: region, text: format!("`{field}` in the request body") });
+            dr.vars.push(("call", call_list(vendor, &servers, &users, || "a request body".into())));
+            dr.vars.push(("param", field.clone()));
+            dr.migration = vendor.legacy_reason.clone().map_or_else(String::new, |r| format!("Remove it: {r}."));
+            dr.normalised = format!("body|{field}|{}", users.join(","));
+            out.push((at.0, dr));
+        }
     }
 
     // operations: catalog matches, key path segments
@@ -494,6 +579,84 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         report.findings.extend(drafts.into_iter().map(|d| check::finish(catalog, ld.file(), d, &secrets)));
     }
     report
+}
+
+/// The rule a vendor's `header_rules` give a header name (case-insensitive).
+fn header_rule<'v>(vendor: &'v Vendor, header: &str) -> Option<&'v str> {
+    let lower = header.to_ascii_lowercase();
+    vendor.header_rules.iter().find(|(h, _)| *h == lower).map(|(_, r)| r.as_str())
+}
+
+/// A `header_rules` finding at a header name (an apiKey scheme's or a header parameter's).
+fn header_draft<'v>(
+    vendor: &'v Vendor,
+    rule: &'v str,
+    file: &crate::source::SourceFile,
+    region: Span,
+    header: &str,
+    call: String,
+) -> Draft<'v> {
+    let mut dr = Draft::new(rule, Some(vendor), file, region);
+    dr.labels.push(Label { span: region, text: format!("the key in the `{header}` header") });
+    dr.vars.push(("call", call));
+    dr.vars.push(("param", header.to_owned()));
+    dr.migration = format!("Send it as `{}` instead (an HTTP bearer security scheme).", vendor.auth);
+    dr
+}
+
+/// `{call}` of a vendor-rule finding: the operations (`METHOD /path`, with the base path of the
+/// vendor's server in front), or `fallback()` when none is known.
+fn call_list(vendor: &Vendor, servers: &[Server], users: &[String], fallback: impl FnOnce() -> String) -> String {
+    if users.is_empty() {
+        return fallback();
+    }
+    let base: String = servers
+        .iter()
+        .find(|s| s.host.as_deref().is_some_and(|h| vendor.owns_host(h)))
+        .map_or_else(String::new, |s| s.base.iter().map(|b| format!("/{b}")).collect());
+    let full = |u: &String| match u.split_once(' ') {
+        Some((m, p)) if p.starts_with('/') => format!("{m} {base}{p}"),
+        _ if u.starts_with('/') => format!("{base}{u}"),
+        _ => u.clone(),
+    };
+    let shown: Vec<String> = users.iter().take(3).map(full).collect();
+    match users.len() {
+        1..=3 => shown.join(", "),
+        n => format!("{} and {} more", shown.join(", "), n - 3),
+    }
+}
+
+/// The properties of a request body schema named in `rules` (`body_field_rules`): the
+/// property keys and the rule indices. Follows `$ref`s, `allOf`/`anyOf`/`oneOf` and array
+/// `items`, not nested objects (a nested field is not a body field).
+fn body_fields(
+    docs: &mut Docs<'_>,
+    schema: Loc,
+    rules: &[(String, String)],
+    seen: &mut HashSet<Loc>,
+    out: &mut Vec<(Loc, usize)>,
+) {
+    let Some(at) = docs.deref(schema) else { return };
+    if !seen.insert(at) || seen.len() > 1000 {
+        return;
+    }
+    let d = docs.doc(at.0);
+    if !d.is_map(at.1) {
+        return;
+    }
+    for &(k, _) in d.get(at.1, "properties").map(|p| d.entries(p)).unwrap_or_default() {
+        if let Some(i) = d.str(k).and_then(|name| rules.iter().position(|(f, _)| f == name)) {
+            out.push(((at.0, k), i));
+        }
+    }
+    let mut next: Vec<NodeId> = Vec::new();
+    for kw in ["allOf", "anyOf", "oneOf"] {
+        next.extend(d.get(at.1, kw).map(|l| d.items(l)).unwrap_or_default());
+    }
+    next.extend(d.get(at.1, "items"));
+    for n in next {
+        body_fields(docs, (at.0, n), rules, seen, out);
+    }
 }
 
 /// Spans of scalars (and path segments) that look like keys: masked wherever text is shown.
