@@ -581,10 +581,14 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
     report
 }
 
-/// The rule a vendor's `header_rules` give a header name (case-insensitive).
+/// The rule a vendor's `header_rules` give a header name (case-insensitive), or
+/// `authorization-not-bearer` for an `Authorization` apiKey header of a `bearer_exact` vendor.
 fn header_rule<'v>(vendor: &'v Vendor, header: &str) -> Option<&'v str> {
     let lower = header.to_ascii_lowercase();
-    vendor.header_rules.iter().find(|(h, _)| *h == lower).map(|(_, r)| r.as_str())
+    vendor.header_rules.iter().find(|(h, _)| *h == lower).map(|(_, r)| r.as_str()).or_else(|| {
+        // an apiKey scheme named `Authorization` sends the raw key, without `Bearer `
+        (vendor.bearer_exact && lower == "authorization").then_some(ids::AUTHORIZATION_NOT_BEARER)
+    })
 }
 
 /// A `header_rules` finding at a header name (an apiKey scheme's or a header parameter's).
