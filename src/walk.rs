@@ -20,7 +20,8 @@ pub struct WalkOptions {
     pub excludes: Option<crate::config::Excludes>,
 }
 
-/// Build the parallel walker over every path given.
+/// Build the parallel walker over every path given (one thread when they are all files, as in a
+/// pre-commit or editor run: starting workers would cost more than the scan).
 #[must_use]
 pub fn walker(opts: &WalkOptions) -> WalkParallel {
     let mut paths = opts.paths.iter();
@@ -33,7 +34,7 @@ pub fn walker(opts: &WalkOptions) -> WalkParallel {
         .hidden(false)
         .require_git(false)
         .follow_links(opts.follow_links)
-        .threads(opts.threads);
+        .threads(if opts.paths.iter().all(|p| p.is_file()) { 1 } else { opts.threads });
     let excludes = opts.excludes.clone();
     let cwd = std::env::current_dir().unwrap_or_default();
     b.filter_entry(move |e| {
