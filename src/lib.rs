@@ -320,7 +320,9 @@ fn migrate_spec(spec: &Path, output: &Path, force: bool, stdout: &mut dyn Write)
     if output.exists() && !force {
         return Err(Error::Usage(format!("{} exists; use --force to overwrite it", output.display())));
     }
-    let catalog = Catalog::builtin()?;
+    // the built-in catalog plus the config's packs, as for `check`
+    let cwd = std::env::current_dir().map_err(io_err("cannot read the current directory"))?;
+    let catalog = load_catalog(&Settings::load(&cwd, None)?.rules)?;
     let bytes = std::fs::read(spec).map_err(io_err(format!("cannot read {}", spec.display())))?;
     let text = source::SourceFile::decode(spec.display().to_string(), &bytes).text;
     let migrated =
