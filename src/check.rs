@@ -330,9 +330,15 @@ fn check_candidate<'v>(
                 url_keys.push((p.value_span, vi));
             }
         }
-        for s in &url.segments {
-            if !s.placeholder && secret::looks_like_key(s.text.trim_end_matches(".json")) {
-                secrets.push(abs(s.at));
+        // key-shaped tokens anywhere in the URL's segments and query values (`key=…`, `x=…+…`)
+        let pieces = url
+            .segments
+            .iter()
+            .map(|p| (p.at, p.text.as_str()))
+            .chain(url.query.iter().map(|q| (q.value_span, cand.url.get(q.value_span.range()).unwrap_or(""))));
+        for (at, text) in pieces {
+            for (off, token) in secret::key_tokens(text) {
+                secrets.push(abs(Span::new(at.start + off, at.start + off + token.len())));
             }
         }
         if let Some(EndpointRef::Legacy(i)) = found

@@ -30,16 +30,42 @@ pub fn mask_in_place(secret: &str) -> String {
 }
 
 /// Whether a literal looks like a real credential rather than a word, an identifier or a
-/// placeholder: 16+ characters of `[A-Za-z0-9_.-]`, at least 3 digits, and a run of 12+ letters
-/// and digits (so `click2call_hangup` and `contact_center.wrapup_codes.read` are not keys).
+/// placeholder: 16+ characters of `[A-Za-z0-9_.-]` with a run of 16+ letters and digits that mixes
+/// both (so `click2call_hangup` and `contact_center.wrapup_codes.read` are not keys, while hex
+/// keys, `agl_sk_…` keys and mixed-case tokens are).
 #[must_use]
 pub fn looks_like_key(s: &str) -> bool {
     s.len() >= 16
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && s.bytes().filter(u8::is_ascii_digit).count() >= 3
-        && s.bytes().any(|b| b.is_ascii_alphabetic())
-        && s.split(['_', '-', '.']).any(|run| run.len() >= 12)
         && !s.contains("..")
+        && s.split(['_', '-', '.']).any(|run| {
+            run.len() >= 16 && run.bytes().any(|b| b.is_ascii_digit()) && run.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+}
+
+/// Key-shaped tokens in a text (runs of `[A-Za-z0-9_.-]` that [`looks_like_key`]), with their
+/// byte offsets.
+#[must_use]
+pub fn key_tokens(text: &str) -> Vec<(usize, &str)> {
+    let is_tok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !is_tok(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_tok(b[i]) {
+            i += 1;
+        }
+        let t = text[start..i].trim_end_matches(".json");
+        if looks_like_key(t) {
+            out.push((start, t));
+        }
+    }
+    out
 }
 
 /// Mask every key-shaped token in free text (panic messages, error messages that quote input).
@@ -95,5 +121,6 @@ mod tests {
         assert!(!looks_like_key("click2call_hangup"));
         assert!(!looks_like_key("contact_center.wrapup_codes.read"));
         assert!(looks_like_key("agl_sk_Xy3kQ9vL2mN8pR4tW6zA1bC5dE7fG0hJ"));
+        assert!(looks_like_key("a1ezS0VyGWbLugoejxeuTxGziEmWPgZK"));
     }
 }

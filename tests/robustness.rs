@@ -891,3 +891,22 @@ fn unsafe_code_is_forbidden() {
     }
     assert!(offenders.is_empty(), "unsafe in the sources:\n{}", offenders.join("\n"));
 }
+
+/// Found by the `no_secret` fuzz campaign: a key in a query value followed by `+…` (read as an
+/// expression, so not masked) and a mixed-case key with only two digits (not taken for a key).
+#[test]
+fn no_key_in_plus_joined_values_or_low_digit_keys() {
+    let (_d, root) = tree();
+    let out_dir = tempfile::tempdir().unwrap();
+    let k0 = "a1V5uwgK5Prwh59eYGw8XKCcdlKvbv61".to_owned();
+    let k1 = "a1ezS0VyGWbLugoejxeuTxGziEmWPgZK".to_owned();
+    write_file(&root, "plus.txt", format!("GET https://cc.voiso.com/api/v9/x/y?key={k0}++:/]\n"));
+    write_file(&root, "mixed.txt", format!("GET https://cc.voiso.com/api/v1/{k1}/unknown_endpoint\n"));
+    let (out, json) = check(&root, &[], LIMIT);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!findings_in(&json, "plus.txt").is_empty() && !findings_in(&json, "mixed.txt").is_empty());
+    assert_no_key_slice(
+        &every_output(&root, out_dir.path()),
+        &[("key before `+`", k0), ("two-digit mixed-case key", k1)],
+    );
+}

@@ -89,7 +89,7 @@ impl UrlTemplate {
 pub fn classify_value(v: &str) -> Value {
     if v.is_empty() || is_placeholder(v) || v.contains("${") || v.contains("{{") || v.contains("#{") {
         Value::Placeholder(v.to_owned())
-    } else if v.starts_with('{') || v.starts_with('$') || v.starts_with('%') || v.contains('+') {
+    } else if v.starts_with('{') || v.starts_with('$') || v.starts_with('%') {
         Value::Expr(v.to_owned())
     } else {
         Value::Literal(v.to_owned())

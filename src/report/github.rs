@@ -94,7 +94,8 @@ fn summary(r: &Report<'_>) -> String {
             "; GitHub shows only the first {ANNOTATION_CAP} annotations per level, run `scopeshift check` for all"
         ));
     }
-    // a summary line must not itself read as a workflow command
+    // one line, whatever the names in it hold; and it must not itself read as a workflow command
+    let s = data(&s);
     if s.starts_with("::") { format!(" {s}") } else { s }
 }
 
@@ -110,6 +111,12 @@ fn property(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Found by the `formats` fuzz campaign: a name holding a newline must not split the summary.
+    #[test]
+    fn the_summary_is_one_line() {
+        assert_eq!(super::data("a\nb"), "a%0Ab");
+    }
+
     use super::*;
 
     #[test]
