@@ -1,31 +1,9 @@
 //! What users see, snapshotted: every format over a small multi-file project
 //! (`tests/fixtures/projects/demo`), the manifest, `rules` and `explain`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/demo")
-}
-
-/// Run the binary in `dir`; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run scopeshift");
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    s
-}
+use common::*;
 
 #[test]
 fn human_format() {

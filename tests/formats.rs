@@ -1,15 +1,14 @@
 //! The CI formats (`sarif`, `github`, `gitlab`, `markdown`) over the demo project: snapshotted,
 //! and checked for the structural facts their consumers rely on.
 
+mod common;
+
+use common::*;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-
-fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/demo")
-}
 
 /// Run `scopeshift check --format FORMAT` in the demo project; returns stdout (exit code 1).
 fn check(format: &str) -> String {
@@ -30,14 +29,6 @@ fn findings() -> Vec<Value> {
     let f = v["findings"].as_array().unwrap().clone();
     assert!(f.len() >= 5, "the demo project should have several findings");
     f
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    s
 }
 
 const DEMO_KEY: &str = "a204cf426a66db3f2680f211b29978a10ed78fff247ad35f";

@@ -2,30 +2,14 @@
 //! overwrite, re-check clean of key placement), scopes from spec operations, `$ref`s to other
 //! files, and bad input that becomes report errors while the scan goes on.
 
+mod common;
+
+use common::*;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn specs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi-specs")
-}
-
-/// Run the binary in `dir`; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scopeshift"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run scopeshift");
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    s
 }
 
 fn check_json(dir: &Path, args: &[&str]) -> serde_json::Value {

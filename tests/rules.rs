@@ -2,6 +2,10 @@
 //! must not (`quiet/`); the findings of the firing ones are snapshotted so the exact lines,
 //! columns and messages are pinned.
 
+mod common;
+
+use common::*;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -42,13 +46,6 @@ fn scan(catalog: &Catalog, path: &Path) -> Vec<Finding> {
         inline_allow: true,
     };
     check_tree(catalog, &opts).unwrap().findings
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
 }
 
 #[test]
