@@ -10,9 +10,13 @@
 // Skipped tests say why on stderr.
 #![allow(clippy::print_stderr)]
 
+mod common;
+
+use common::{tree, write_file};
+
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -28,21 +32,6 @@ const QUERY_CALL: &str = "requests.get(\"https://cc.voiso.com/api/v2/cdr?key=abc
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-fn tree() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().canonicalize().expect("canonicalize tempdir");
-    (dir, root)
-}
-
-fn write_file(root: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("create parent dirs");
-    }
-    fs::write(&path, contents).expect("write file");
-    path
-}
 
 struct Out {
     code: i32,

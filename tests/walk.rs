@@ -9,9 +9,13 @@
 // Skipped tests say why on stderr.
 #![allow(clippy::print_stderr)]
 
+mod common;
+
+use common::{tree, write_file};
+
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,23 +31,6 @@ const QUERY_CALL: &str = "requests.get(\"https://cc.voiso.com/api/v2/cdr?key=abc
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// A fresh temporary directory and its canonical path (so it compares equal to the child's cwd).
-fn tree() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().canonicalize().expect("canonicalize tempdir");
-    (dir, root)
-}
-
-/// Write `contents` to `root/rel`, creating parent directories.
-fn write_file(root: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("create parent dirs");
-    }
-    fs::write(&path, contents).expect("write file");
-    path
-}
 
 /// What one run of the binary produced. `json` is `Value::Null` when stdout is empty.
 struct Out {

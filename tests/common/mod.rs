@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test crate uses its own subset
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,4 +28,21 @@ pub fn settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
     s
+}
+
+/// A fresh temporary directory and its canonical path (so it compares equal to the child's cwd).
+pub fn tree() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonicalize tempdir");
+    (dir, root)
+}
+
+/// Write `contents` to `root/rel`, creating parent directories.
+pub fn write_file(root: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create parent dirs");
+    }
+    fs::write(&path, contents).expect("write file");
+    path
 }
