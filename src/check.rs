@@ -493,11 +493,7 @@ fn check_candidate<'v>(
                 } else {
                     format!("this path is not in the {} catalog", vendor.name)
                 };
-                let migration = format!(
-                    "Check the vendor's v4 reference{} and add the endpoint to {} if it exists.",
-                    vendor.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
-                    vendor.file
-                );
+                let migration = vendor.unlisted_help();
                 let endpoint = EndpointInfo {
                     legacy: (!current).then(|| call.clone()),
                     v4: current.then(|| call.clone()),

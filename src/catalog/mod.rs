@@ -270,6 +270,16 @@ impl Vendor {
         self.hosts.iter().any(|x| x == h) || self.host_suffixes.iter().any(|s| h.ends_with(s.as_str()))
     }
 
+    /// Help for a call on a vendor host whose path the catalog does not list.
+    #[must_use]
+    pub fn unlisted_help(&self) -> String {
+        format!(
+            "Check the vendor's v4 reference{} and add the endpoint to {} if it exists.",
+            self.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
+            self.file
+        )
+    }
+
     #[must_use]
     pub fn scopes_published(&self) -> bool {
         !self.scopes.is_empty()

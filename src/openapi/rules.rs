@@ -506,11 +506,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
                 dr.labels.push(Label { span: mk, text: "not in the catalog".into() });
                 dr.vars.push(("call", call.clone()));
                 dr.vars.push(("reason", reason.clone()));
-                dr.migration = format!(
-                    "Check the vendor's v4 reference{} and add the endpoint to {} if it exists.",
-                    vendor.docs_url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default(),
-                    vendor.file
-                );
+                dr.migration = vendor.unlisted_help();
                 dr.endpoint = Some(EndpointInfo { legacy: Some(call.clone()), v4: None, mapping: None });
                 dr.normalised = format!("op|{}", o.name());
                 out.push((o.method_key.0, dr));
