@@ -155,11 +155,7 @@ pub fn check_file_until(
     deadline: crate::extract::Deadline,
 ) -> (FileReport, bool) {
     let lower = file.text.to_ascii_lowercase();
-    let mentioned: Vec<bool> = catalog
-        .vendors
-        .iter()
-        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
-        .collect();
+    let mentioned: Vec<bool> = catalog.hosts_mentioned(&lower);
     let mut acc = Acc::default();
     let mut timed_out = false;
     for cand in candidates {

@@ -519,6 +519,15 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Per vendor, whether a lowercased text names one of its hosts.
+    #[must_use]
+    pub fn hosts_mentioned(&self, lower: &str) -> Vec<bool> {
+        self.vendors
+            .iter()
+            .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
+            .collect()
+    }
+
     #[must_use]
     pub fn lint(&self, id: &str) -> &Lint {
         &self.lints[id]

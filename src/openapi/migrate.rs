@@ -171,11 +171,7 @@ pub fn migrate(catalog: &Catalog, text: &str) -> Result<Migrated, String> {
     };
     let servers_list = servers(&doc, v);
     let lower = text.to_ascii_lowercase();
-    let mentioned: Vec<bool> = catalog
-        .vendors
-        .iter()
-        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
-        .collect();
+    let mentioned: Vec<bool> = catalog.hosts_mentioned(&lower);
     let mut budget = MAX_NODES;
     let original = to_val(&doc, doc.root, 0, &mut budget)?;
     let mut root = original.clone();

@@ -185,11 +185,7 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
     let root = main.root;
     let text = &docs.list[0].file().text;
     let lower = text.to_ascii_lowercase();
-    let mentioned: Vec<bool> = catalog
-        .vendors
-        .iter()
-        .map(|v| v.hosts.iter().chain(&v.host_suffixes).any(|h| lower.contains(h.trim_start_matches('.'))))
-        .collect();
+    let mentioned: Vec<bool> = catalog.hosts_mentioned(&lower);
     let servers = servers(&main, v);
     let spec_vendor = catalog.vendors.iter().find(|vd| hosting(vd, &servers) == Hosting::Hosted);
 
