@@ -277,6 +277,9 @@ fn check_candidate<'v>(
     // a piece of the URL in the file: exact in the verbatim prefix; past a concatenation, where
     // its text occurs inside the expression (else the whole expression)
     let abs = |at: Span| {
+        if !cand.map.is_empty() {
+            return cand.locate(at).unwrap_or(cand.span);
+        }
         if at.end <= cand.verbatim_len {
             return at.offset(cand.span.start);
         }
@@ -342,8 +345,8 @@ fn check_candidate<'v>(
             && !seg.placeholder
         {
             secrets.push(abs(seg.at));
-            if seg.at.end <= cand.verbatim_len {
-                url_keys.push((abs(seg.at), vi));
+            if let Some(at) = cand.exact(seg.at) {
+                url_keys.push((at, vi));
             }
         }
         let mut mine: Vec<Span> = secrets[first_secret..].to_vec();

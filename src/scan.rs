@@ -162,8 +162,12 @@ impl<'c> Engine<'c> {
             crate::openapi::Outcome::Spec(s) => FileReport { findings: s.findings, usages: s.usages, errors: s.errors },
             other => {
                 let deadline = crate::extract::Deadline::after(file_time_limit());
-                let (candidates, late) = self.generic.extract_until(file, &self.extract_cfg, deadline);
+                let (lang, parse_error) = crate::extract::lang::extract_file(file, &self.extract_cfg, deadline);
+                let (candidates, late) = self.generic.extract_merged(file, &self.extract_cfg, deadline, lang);
                 let (mut r, later) = check::check_file_until(self.catalog, file, &candidates, deadline);
+                if let Some(message) = parse_error {
+                    r.errors.push(FileError { path: file.path.clone(), message });
+                }
                 if late || later {
                     r.errors.push(FileError {
                         path: file.path.clone(),

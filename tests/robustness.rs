@@ -307,7 +307,12 @@ fn unterminated_strings() {
     assert_real_found(&out, &json);
     assert!(findings_in(&json, "a.js").iter().any(|f| f["rule"] == "key-in-path"), "a.js: {}", json["findings"]);
     assert!(!findings_in(&json, "d.js").is_empty(), "d.js: {}", json["findings"]);
-    assert!(json["errors"].as_array().unwrap().is_empty());
+    // each broken source file is named once, as parsed by the generic extractor instead
+    let errors = json["errors"].as_array().unwrap();
+    let mut named: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    named.sort_unstable();
+    assert_eq!(named, ["a.js", "b.py", "c.sh", "d.js"], "{errors:?}");
+    assert!(errors.iter().all(|e| e["message"].as_str().unwrap().contains("scanned with the generic extractor")));
 }
 
 /// 10,000 concatenations in one expression: bounded time, and the call at its head is found.
@@ -352,7 +357,12 @@ fn deep_nesting_does_not_overflow() {
     write_file(&root, "real.py", REAL);
     let (out, json) = check(&root, &[], Duration::from_secs(30));
     assert_real_found(&out, &json);
-    assert!(json["errors"].as_array().unwrap().is_empty(), "{}", json["errors"]);
+    // a parser may give up on such nesting: then the file is named and scanned generically
+    let errors = json["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().all(|e| e["message"].as_str().unwrap().contains("scanned with the generic extractor")),
+        "{errors:?}"
+    );
 }
 
 /// Malformed YAML and JSON: the generic extractor still finds the legacy calls inside them.

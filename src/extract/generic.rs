@@ -77,6 +77,30 @@ fn nearest(out: &[Candidate], lines: &[usize], line: usize, at: usize) -> Option
     }
 }
 
+/// Add a parameter unless the candidate has it already (found by the language-aware pass).
+fn push_param(c: &mut Candidate, p: Param) {
+    let dup = c.params.iter().any(|q| {
+        q.value_span.start < p.value_span.end.max(p.value_span.start + 1)
+            && p.value_span.start < q.value_span.end.max(q.value_span.start + 1)
+    });
+    if !dup {
+        c.params.push(p);
+    }
+}
+
+/// Whether byte `at` lies in one of `spans` (sorted by start).
+fn inside(spans: &[Span], at: usize) -> bool {
+    let k = spans.partition_point(|s| s.start <= at);
+    spans[..k].iter().rev().take(8).any(|s| at < s.end)
+}
+
+/// Whether `span` overlaps one of `spans` (sorted by start; covered expressions do not nest
+/// deeply, so a short look back suffices).
+fn overlaps(spans: &[Span], span: Span) -> bool {
+    let k = spans.partition_point(|s| s.start < span.end);
+    spans[..k].iter().rev().take(8).any(|s| span.start < s.end)
+}
+
 /// Whether byte `at` lies inside one of the (sorted) candidates' URLs.
 fn inside_url(out: &[Candidate], at: usize) -> bool {
     let k = out.partition_point(|c| c.span.start <= at);
@@ -163,6 +187,22 @@ impl GenericExtractor {
     /// [`Self::extract`] within a time budget; `true` when it ran out (partial results).
     #[must_use]
     pub fn extract_until(&self, file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Vec<Candidate>, bool) {
+        self.extract_merged(file, cfg, deadline, None)
+    }
+
+    /// [`Self::extract_until`], merged with what language-aware extraction found: its
+    /// candidates replace the URLs it understood, URLs in comments and docstrings are not
+    /// calls, and the generic candidates elsewhere (a curl command inside a string, say) stay.
+    /// Methods, curl flags, key fields and headers near a URL are then attached to every
+    /// candidate alike.
+    #[must_use]
+    pub fn extract_merged(
+        &self,
+        file: &SourceFile,
+        cfg: &ExtractConfig,
+        deadline: Deadline,
+        lang: Option<super::lang::LangOut>,
+    ) -> (Vec<Candidate>, bool) {
         let text = file.text.as_str();
         let mut spans = url_spans(text, &cfg.path_anchors);
         spans.sort_unstable();
@@ -176,6 +216,9 @@ impl GenericExtractor {
                 .collect(),
         };
         spans.dedup();
+        if let Some(l) = &lang {
+            spans.retain(|s| !inside(&l.comments, s.start) && !overlaps(&l.covered, *s));
+        }
         let lines: Vec<usize> = spans.iter().map(|s| file.position(s.start).line).collect();
         let mut out: Vec<Candidate> = spans
             .iter()
@@ -190,9 +233,27 @@ impl GenericExtractor {
                     span: whole,
                     method: self.method(file, span, line, &ctx),
                     params: if ctx.curl_near(file, span, line) { curl_params(file, span, line) } else { Vec::new() },
+                    map: Vec::new(),
                 }
             })
             .collect();
+        let mut lines = lines;
+        if let Some(l) = lang {
+            for mut c in l.candidates {
+                let line = file.position(c.span.start).line;
+                if c.method.is_none() {
+                    c.method = self.method(file, c.span, line, &ctx);
+                }
+                if ctx.curl_near(file, c.span, line) {
+                    for p in curl_params(file, c.span, line) {
+                        push_param(&mut c, p);
+                    }
+                }
+                out.push(c);
+            }
+            out.sort_by_key(|c| (c.span.start, c.span.end));
+            lines = out.iter().map(|c| file.position(c.span.start).line).collect();
+        }
         self.attach_fields(file, &lines, &mut out, deadline);
         let timed_out = deadline.passed();
         (out, timed_out)
@@ -277,13 +338,16 @@ impl GenericExtractor {
                     }
                 })
             };
-            out[idx].params.push(Param {
-                name: real_name,
-                location,
-                value,
-                span: Span::new(whole.start(), vspan.end),
-                value_span: vspan,
-            });
+            push_param(
+                &mut out[idx],
+                Param {
+                    name: real_name,
+                    location,
+                    value,
+                    span: Span::new(whole.start(), vspan.end),
+                    value_span: vspan,
+                },
+            );
         }
         self.attach_headers(file, lines, out, deadline);
     }
@@ -336,7 +400,7 @@ impl GenericExtractor {
                 continue;
             }
             if let Some(i) = nearest(out, lines, file.position(at).line, at) {
-                out[i].params.push(p);
+                push_param(&mut out[i], p);
             }
         }
     }

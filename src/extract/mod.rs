@@ -6,6 +6,8 @@
 //! same [`Candidate`]s.
 
 pub mod generic;
+pub mod lang;
+pub mod template;
 pub mod url;
 
 use crate::catalog::Method;
@@ -65,6 +67,55 @@ pub struct Candidate {
     /// Parameters sent beside the URL (curl `-d`, body fields, params maps); query parameters
     /// written inside the URL are parsed by [`url::UrlTemplate`].
     pub params: Vec<Param>,
+    /// Where each piece of a reconstructed `url` comes from in the file (language-aware
+    /// extraction); empty for the generic extractor, whose `verbatim_len` prefix is exact.
+    pub map: Vec<template::PieceMap>,
+}
+
+impl Candidate {
+    /// The span in the file of the URL bytes `at` (offsets into `url`), when they were copied
+    /// verbatim from one place in the file.
+    #[must_use]
+    pub fn exact(&self, at: Span) -> Option<Span> {
+        if self.map.is_empty() {
+            return (at.end <= self.verbatim_len).then(|| at.offset(self.span.start));
+        }
+        self.map
+            .iter()
+            .find(|m| m.exact && m.url.start <= at.start && at.end <= m.url.end)
+            .map(|m| Span::new(m.src.start + (at.start - m.url.start), m.src.start + (at.end - m.url.start)))
+    }
+
+    /// The span in the file that produced the URL bytes `at`: exact when they were copied
+    /// verbatim; otherwise the expressions they came from (`{api_key}` in an f-string, the
+    /// `key` identifier of a concatenation); `None` when the pieces cannot be located.
+    #[must_use]
+    pub fn locate(&self, at: Span) -> Option<Span> {
+        if let Some(s) = self.exact(at) {
+            return Some(s);
+        }
+        // the overlapping part of each piece: clipped for literal text, whole for a hole
+        let mut hit = self
+            .map
+            .iter()
+            .filter(|m| m.url.start < at.end.max(at.start + 1) && at.start < m.url.end.max(m.url.start + 1))
+            .map(|m| {
+                if m.exact {
+                    let from = at.start.max(m.url.start) - m.url.start;
+                    let to = at.end.min(m.url.end).max(at.start.max(m.url.start)) - m.url.start;
+                    Span::new(m.src.start + from, m.src.start + to)
+                } else {
+                    m.src
+                }
+            });
+        let first = hit.next()?;
+        let (mut start, mut end) = (first.start, first.end);
+        for s in hit {
+            start = start.min(s.start);
+            end = end.max(s.end);
+        }
+        Some(Span::new(start, end))
+    }
 }
 
 /// What extraction needs from the loaded catalogs.

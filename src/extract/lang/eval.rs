@@ -1,0 +1,1108 @@
+//! The evaluator: one pass over a tree-sitter tree collects comments, bindings (constants,
+//! single-assignment locals), calls and strings; then every string climbs to the largest
+//! expression that builds it (concatenation, interpolation, format and URL-builder calls),
+//! which is evaluated into a [`Template`]. Templates that are URLs become candidates, with the
+//! method, parameters and headers of the HTTP call that sends them (directly, or through a
+//! variable). Nothing is executed: identifiers resolve to their single same-file assignment,
+//! within a depth and size bound, and anything else stays a `{named}` hole.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use super::spec::{CONCAT_OPS, Spec};
+use super::{Lang, LangOut};
+use crate::catalog::Method;
+use crate::extract::template::{Template, substitute};
+use crate::extract::url::classify_value;
+use crate::extract::{Deadline, ExtractConfig, Param, ParamLocation, Value};
+use crate::source::Span;
+
+/// How deep expressions and constant references are followed.
+const MAX_DEPTH: u8 = 24;
+/// How many arguments of a call are looked at for its URL.
+const URL_ARGS: usize = 3;
+
+/// Format functions: the first argument (or the string receiver) is a format string.
+const FORMAT_FNS: &[&str] = &["format", "sprintf", "formatted", "printf", "fmt", "sprint"];
+/// Functions that return their one argument as a URL.
+const WRAP_FNS: &[&str] = &[
+    "create",
+    "parse",
+    "uri",
+    "url",
+    "touri",
+    "tostring",
+    "valueof",
+    "str",
+    "string",
+    "encodeuri",
+    "strval",
+    "httpurl",
+    "tohttpurl",
+    "tohttpurlornull",
+    "urlencode_path",
+];
+/// Functions that join a base and paths.
+const JOIN_FNS: &[&str] = &["urljoin", "joinpath", "join_path", "join", "resolve", "combine"];
+/// Option names whose value holds query parameters, body fields or headers.
+fn option_location(name: &str) -> Option<ParamLocation> {
+    Some(match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        "params" | "query" | "searchparams" | "qs" | "queryparams" | "queryparameters" | "querystring" => {
+            ParamLocation::Query
+        }
+        "data" | "json" | "body" | "form" | "formparams" | "formdata" | "multipart" | "files" | "payload" => {
+            ParamLocation::Body
+        }
+        "headers" | "header" | "defaultheaders" => ParamLocation::Header,
+        _ => return None,
+    })
+}
+
+struct Binding<'t> {
+    value: Node<'t>,
+    scope: usize,
+    start: usize,
+}
+
+pub struct Extraction<'a, 't> {
+    lang: Lang,
+    spec: &'static Spec,
+    code: &'a str,
+    cfg: &'a ExtractConfig,
+    deadline: Deadline,
+    bindings: HashMap<String, Vec<Binding<'t>>>,
+    /// Assignments seen by the walk, bound once the scopes are known.
+    pending: Vec<(Node<'t>, &'static str, &'static str)>,
+    /// Function scopes: (start, end, id), sorted by start (outer before inner).
+    scopes: Vec<(usize, usize, usize)>,
+    /// Templates of bindings already evaluated (each constant is evaluated once).
+    memo: std::cell::RefCell<HashMap<usize, Template>>,
+}
+
+impl<'a, 't> Extraction<'a, 't> {
+    pub fn new(lang: Lang, spec: &'static Spec, code: &'a str, cfg: &'a ExtractConfig, deadline: Deadline) -> Self {
+        Self {
+            lang,
+            spec,
+            code,
+            cfg,
+            deadline,
+            bindings: HashMap::new(),
+            pending: Vec::new(),
+            scopes: Vec::new(),
+            memo: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn text(&self, n: Node<'_>) -> &'a str {
+        self.code.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn span(n: Node<'_>) -> Span {
+        Span::new(n.start_byte(), n.end_byte())
+    }
+
+    pub fn run(mut self, root: Node<'t>) -> LangOut {
+        let mut out = LangOut::default();
+        let mut roots: Vec<Node<'t>> = Vec::new();
+        let mut calls: Vec<Node<'t>> = Vec::new();
+        // pre-order walk with an explicit stack (deep trees never recurse, and no node asks for
+        // its parent, which costs the depth in tree-sitter): each entry carries whether the node
+        // continues an enclosing string-building expression
+        let mut stack: Vec<(Node<'t>, bool)> = vec![(root, false)];
+        let mut children: Vec<Node<'t>> = Vec::new();
+        let mut cursor = root.walk();
+        let mut visited = 0usize;
+        while let Some((node, in_expr)) = stack.pop() {
+            visited += 1;
+            if visited.is_multiple_of(4096) && self.deadline.passed() {
+                break;
+            }
+            let kind = node.kind();
+            if kind.contains("comment") || self.is_docstring(node) {
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            if self.spec.scopes.contains(&kind) {
+                self.scopes.push((node.start_byte(), node.end_byte(), node.id()));
+            }
+            if self.spec.calls.contains(&kind) {
+                calls.push(node);
+            }
+            if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
+                self.pending.push((node, name, value));
+            }
+            let builds = self.builds_string(node);
+            if builds && !in_expr && (self.spec.strings.contains(&kind) || self.contains_string(node)) {
+                roots.push(node);
+            }
+            // does a child continue this node's expression?
+            let transparent = matches!(
+                kind,
+                "argument_list" | "arguments" | "argument" | "value_arguments" | "value_argument" | "call_suffix"
+            ) || is_member(kind);
+            let child_in_expr = builds || (transparent && in_expr);
+            children.clear();
+            children.extend(node.children(&mut cursor).filter(|c| c.is_named()));
+            for c in children.iter().rev() {
+                stack.push((*c, child_in_expr));
+            }
+        }
+        self.scopes.sort_unstable_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        for (node, name, value) in std::mem::take(&mut self.pending) {
+            self.bind(node, name, value);
+        }
+        for &call in &calls {
+            self.define_call(call);
+        }
+
+        // which calls use which expression as their URL (directly or through a variable)
+        let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
+        for &call in &calls {
+            for arg in self.url_args(call) {
+                if let Some(target) = self.target(arg, 0) {
+                    links.entry(target.id()).or_default().push(call);
+                }
+            }
+        }
+
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut emitted: HashSet<(Span, Option<Method>)> = HashSet::new();
+        for root in roots {
+            if self.deadline.passed() {
+                break;
+            }
+            if !seen.insert(root.id()) {
+                continue;
+            }
+            let t = self.eval(root, 0);
+            if !t.is_url(&self.cfg.path_anchors) {
+                continue;
+            }
+            out.covered.push(Self::span(root));
+            // a string literal's candidate is its content (what the generic extractor sees)
+            let span = if self.spec.strings.contains(&root.kind()) {
+                let (cs, ce) = self.content_bounds(root);
+                Span::new(cs, ce)
+            } else {
+                Self::span(root)
+            };
+            let mut users: Vec<Node<'t>> = links.get(&root.id()).cloned().unwrap_or_default();
+            if users.is_empty()
+                && let Some(call) = self.call_of_option(root)
+            {
+                users.push(call);
+            }
+            if users.is_empty() {
+                out.candidates.push(t.into_candidate(span, None, Vec::new()));
+                continue;
+            }
+            for call in users {
+                let method = self.method_of(call);
+                let params = self.params_of(call, root, method);
+                if emitted.insert((span, method)) {
+                    out.candidates.push(t.clone().into_candidate(span, method, params));
+                }
+            }
+        }
+        out.comments.sort_unstable();
+        out.covered.sort_unstable();
+        out
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // the walk
+
+    /// A string that is a statement of its own (Python, Ruby): documentation.
+    fn is_docstring(&self, n: Node<'_>) -> bool {
+        n.kind() == "expression_statement"
+            && self.lang == Lang::Python
+            && n.named_child_count() == 1
+            && n.named_child(0).is_some_and(|c| self.spec.strings.contains(&c.kind()))
+    }
+
+    /// The innermost function scope around `n` (0: file level).
+    fn scope_of(&self, n: Node<'_>) -> usize {
+        let (s, e) = (n.start_byte(), n.end_byte());
+        let k = self.scopes.partition_point(|(start, _, _)| *start <= s);
+        self.scopes[..k]
+            .iter()
+            .rev()
+            .take(256)
+            .find(|(start, end, id)| *start <= s && e <= *end && *id != n.id())
+            .map_or(0, |(_, _, id)| *id)
+    }
+
+    /// The name a binding is known by: `$base` → `base`, `self.base`/`this.base`/`A::BASE` → `base`/`BASE`.
+    fn name_of(&self, n: Node<'_>) -> Option<String> {
+        let n = self.unwrap(n);
+        let text = self.text(n).trim();
+        let last = text.rsplit(['.', ':', '>']).next().unwrap_or(text).trim().trim_start_matches(['$', '@', '&']);
+        let ok = !last.is_empty() && last.len() <= 64 && last.chars().all(|c| c.is_alphanumeric() || c == '_');
+        ok.then(|| last.to_owned())
+    }
+
+    fn bind(&mut self, node: Node<'t>, name_field: &str, value_field: &str) {
+        let name = if name_field.is_empty() { first_named(node) } else { node.child_by_field_name(name_field) };
+        let value = if value_field.is_empty() {
+            last_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
+        } else {
+            node.child_by_field_name(value_field)
+        };
+        let (Some(name), Some(value)) = (name, value) else { return };
+        // `a, b := x, y` (Go) and `a = b = …`: pair names and values when the counts agree
+        let names: Vec<Node<'t>> = list_items(name);
+        let values: Vec<Node<'t>> = list_items(value);
+        let pairs: Vec<(Node<'t>, Node<'t>)> = if names.len() == values.len() {
+            names.into_iter().zip(values).collect()
+        } else if names.len() == 1 {
+            vec![(name, value)]
+        } else {
+            return;
+        };
+        for (n, v) in pairs {
+            let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
+            if let Some(key) = self.name_of(n) {
+                let b = Binding { value: v, scope: self.scope_of(node), start: node.start_byte() };
+                self.bindings.entry(key).or_default().push(b);
+            }
+        }
+    }
+
+    /// PHP `define('NAME', value)`.
+    fn define_call(&mut self, call: Node<'t>) {
+        if self.lang != Lang::Php || !self.fname(call).eq_ignore_ascii_case("define") {
+            return;
+        }
+        let args = self.args(call);
+        if let [name, value, ..] = args.as_slice() {
+            let name = self.unwrap(*name);
+            if self.spec.strings.contains(&name.kind()) {
+                let key = self.eval(name, MAX_DEPTH - 1).text();
+                let b = Binding { value: *value, scope: 0, start: call.start_byte() };
+                self.bindings.entry(key).or_default().push(b);
+            }
+        }
+    }
+
+    /// The value bound to `name` as seen at byte `at` in scope `scope`: the last assignment
+    /// before it in the same function; else the single one at file level; else the single one.
+    fn lookup(&self, name: &str, at: usize, scope: usize) -> Option<Node<'t>> {
+        let all = self.bindings.get(name)?;
+        if scope != 0
+            && let Some(b) = all.iter().filter(|b| b.scope == scope && b.start < at).max_by_key(|b| b.start)
+        {
+            return Some(b.value);
+        }
+        let top: Vec<&Binding<'t>> = all.iter().filter(|b| b.scope == 0).collect();
+        if top.len() == 1 {
+            return Some(top[0].value);
+        }
+        (all.len() == 1).then(|| all[0].value)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // calls
+
+    /// The called function's last name: `requests.post` → `post`, `new URL` → `URL`.
+    fn fname(&self, call: Node<'_>) -> &'a str {
+        let callee = ["function", "name", "method", "constructor", "type"]
+            .iter()
+            .find_map(|f| call.child_by_field_name(f))
+            .or_else(|| first_named(call));
+        let Some(callee) = callee else { return "" };
+        let text = self.text(callee).trim();
+        let text = text.split(['<', '(']).next().unwrap_or(text);
+        text.rsplit(['.', ':', '>', ' ']).next().unwrap_or(text).trim_start_matches(['$', '@'])
+    }
+
+    /// The receiver of a method call (`"…".format` → the string).
+    fn receiver(&self, call: Node<'t>) -> Option<Node<'t>> {
+        if let Some(o) = call.child_by_field_name("object").or_else(|| call.child_by_field_name("receiver")) {
+            return Some(o);
+        }
+        let callee = call.child_by_field_name("function").or_else(|| first_named(call))?;
+        if callee.named_child_count() >= 2 && callee.id() != call.id() {
+            return first_named(callee);
+        }
+        None
+    }
+
+    /// The argument nodes of a call, in order (wrappers kept: pairs and named arguments stay).
+    fn args(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        if self.lang == Lang::Bash {
+            let mut c = call.walk();
+            return call.children_by_field_name("argument", &mut c).collect();
+        }
+        let list = call.child_by_field_name("arguments").or_else(|| {
+            let mut c = call.walk();
+            call.named_children(&mut c)
+                .find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments" | "call_suffix"))
+        });
+        let Some(mut list) = list else { return Vec::new() };
+        if list.kind() == "call_suffix"
+            && let Some(v) = first_named(list).filter(|n| n.kind() == "value_arguments")
+        {
+            list = v;
+        }
+        let mut c = list.walk();
+        list.named_children(&mut c).filter(|n| !n.kind().contains("comment")).collect()
+    }
+
+    /// The arguments that may carry the URL: the first few positional ones, and `url=`/`uri:`.
+    fn url_args(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        for (i, a) in self.args(call).into_iter().enumerate() {
+            if let Some((k, v)) = self.pair(a) {
+                if matches!(
+                    k.to_ascii_lowercase().as_str(),
+                    "url" | "uri" | "endpoint" | "base_url" | "baseurl" | "href"
+                ) {
+                    out.push(v);
+                }
+            } else if i < URL_ARGS {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// A URL option in an options object passed to a call (`axios({ url: … })`): that call.
+    fn call_of_option(&self, root: Node<'t>) -> Option<Node<'t>> {
+        let pair = root.parent()?;
+        let (k, v) = self.pair(pair)?;
+        if v.id() != root.id() || !matches!(k.to_ascii_lowercase().as_str(), "url" | "uri" | "endpoint") {
+            return None;
+        }
+        let mut p = pair.parent();
+        for _ in 0..3 {
+            let n = p?;
+            if self.spec.calls.contains(&n.kind()) {
+                return Some(n);
+            }
+            p = n.parent();
+        }
+        None
+    }
+
+    /// A key/value entry: `(key text, value node)`.
+    fn pair(&self, n: Node<'t>) -> Option<(String, Node<'t>)> {
+        let kind = n.kind();
+        if kind == "shorthand_property_identifier" {
+            return Some((self.text(n).to_owned(), n));
+        }
+        if !self.spec.pairs.contains(&kind) && !matches!(kind, "pair" | "keyword_argument" | "named_argument") {
+            return None;
+        }
+        let key = ["key", "name", "label", "left"]
+            .iter()
+            .find_map(|f| n.child_by_field_name(f))
+            .or_else(|| first_named(n))?;
+        let value = ["value", "right"].iter().find_map(|f| n.child_by_field_name(f)).or_else(|| last_named(n))?;
+        if key.id() == value.id() {
+            return None;
+        }
+        let key = self.unwrap(key);
+        let k = if self.spec.strings.contains(&key.kind()) {
+            self.eval(key, MAX_DEPTH - 1).text()
+        } else {
+            self.text(key).trim().trim_matches([':', '"', '\'', '$']).trim_end_matches(':').to_owned()
+        };
+        (!k.is_empty()).then_some((k, value))
+    }
+
+    /// Look through wrappers (parentheses, `await`, argument nodes, one-item lists).
+    fn unwrap(&self, mut n: Node<'t>) -> Node<'t> {
+        for _ in 0..8 {
+            let wrapper = self.spec.wrappers.contains(&n.kind())
+                || matches!(n.kind(), "parenthesized_expression" | "argument" | "expression_list" | "literal_element");
+            if wrapper && n.named_child_count() == 1 {
+                n = n.named_child(0).unwrap_or(n);
+            } else if n.kind() == "value_argument" {
+                n = last_named(n).unwrap_or(n);
+            } else {
+                break;
+            }
+        }
+        n
+    }
+
+    /// The expression an argument stands for: itself, or the value of the variable it names.
+    fn target(&self, arg: Node<'t>, depth: u8) -> Option<Node<'t>> {
+        let a = self.unwrap(arg);
+        if depth < 4 && self.is_name(a) {
+            let name = self.name_of(a)?;
+            let v = self.lookup(&name, a.start_byte(), self.scope_of(a))?;
+            return self.target(v, depth + 1).or(Some(self.unwrap(v)));
+        }
+        // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
+        if depth < 4
+            && self.spec.calls.contains(&a.kind())
+            && WRAP_FNS.contains(&self.fname(a).to_ascii_lowercase().as_str())
+        {
+            let args = self.args(a);
+            if let [one] = args.as_slice() {
+                let inner = self.unwrap(*one);
+                if self.is_name(inner) || self.spec.calls.contains(&inner.kind()) {
+                    return self.target(inner, depth + 1);
+                }
+            }
+        }
+        Some(a)
+    }
+
+    fn is_name(&self, n: Node<'_>) -> bool {
+        let k = n.kind();
+        (k.contains("identifier") && k != "property_identifier" && k != "shorthand_property_identifier")
+            || matches!(k, "name" | "constant" | "variable_name" | "variable" | "simple_identifier")
+            || is_member(k)
+    }
+
+    /// HTTP method of a call: its name (`post`, `PostAsync`, `getForObject`), a method argument
+    /// (`"PUT"`, `http.MethodPut`, `:post`), a `method:` option, or a builder call in the same
+    /// chain (`….uri(u).GET()`).
+    fn method_of(&self, call: Node<'t>) -> Option<Method> {
+        if let Some(m) = method_word(self.fname(call)) {
+            return Some(m);
+        }
+        for a in self.args(call) {
+            if let Some((k, v)) = self.pair(a) {
+                if k.eq_ignore_ascii_case("method") {
+                    return Method::parse(self.eval(self.unwrap(v), MAX_DEPTH - 1).text().trim());
+                }
+                continue;
+            }
+            let a = self.unwrap(a);
+            if self.spec.maps.contains(&a.kind()) {
+                let mut c = a.walk();
+                for e in a.named_children(&mut c) {
+                    if let Some((k, v)) = self.pair(e)
+                        && k.eq_ignore_ascii_case("method")
+                    {
+                        return Method::parse(self.eval(self.unwrap(v), MAX_DEPTH - 1).text().trim());
+                    }
+                }
+                continue;
+            }
+            let text = self.text(a).trim().trim_matches(['"', '\'', ':']);
+            if text.len() <= 40
+                && let Some(m) = method_suffix(text)
+            {
+                return Some(m);
+            }
+        }
+        // the rest of a builder chain: climb while the parent is a call or a member access
+        let mut top = call;
+        for _ in 0..12 {
+            match top.parent() {
+                Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
+                    top = p
+                }
+                _ => break,
+            }
+        }
+        let text = self.text(top);
+        let b = text.as_bytes();
+        for (i, _) in text.match_indices('.').chain(text.match_indices("->")) {
+            let rest = text[i..].trim_start_matches(['.', '-', '>']).trim_start();
+            let word: &str = rest.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+            let after = rest[word.len()..].trim_start();
+            if after.starts_with('(')
+                && let Some(m) = Method::parse(word).filter(|m| !matches!(m, Method::Head | Method::Options))
+            {
+                let _ = b;
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// Parameters and headers passed to a call beside its URL.
+    fn params_of(&self, call: Node<'t>, url: Node<'t>, method: Option<Method>) -> Vec<Param> {
+        let default = match method {
+            Some(Method::Get | Method::Delete | Method::Head) => ParamLocation::Query,
+            _ => ParamLocation::Body,
+        };
+        let mut out = Vec::new();
+        for a in self.args(call) {
+            if self.unwrap(a).id() == url.id() {
+                continue;
+            }
+            self.collect(a, default, false, &mut out, 0);
+        }
+        // a URL builder with a query map (`Uri.https(host, path, {'key': k})`)
+        let mut n = url;
+        for _ in 0..3 {
+            if self.spec.calls.contains(&n.kind()) {
+                let args = self.args(n);
+                for a in args.iter().skip(1) {
+                    self.collect(*a, ParamLocation::Query, false, &mut out, 0);
+                }
+                break;
+            }
+            match first_named(n) {
+                Some(c) if self.spec.calls.contains(&c.kind()) => n = c,
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// Key entries of an argument: a named option (`params=`, `query:`), a map, a variable
+    /// holding a map, or a call building one (`URLSearchParams({…})`, `Map.of("key", k)`).
+    fn collect(&self, a: Node<'t>, loc: ParamLocation, in_option: bool, out: &mut Vec<Param>, depth: u8) {
+        if depth > 4 {
+            return;
+        }
+        if let Some((k, v)) = self.pair(a) {
+            if let Some(l) = option_location(&k).filter(|_| !in_option || loc != ParamLocation::Header) {
+                self.collect(v, l, true, out, depth + 1);
+            } else if let Some(p) = self.param(&k, a, v, loc) {
+                out.push(p);
+            }
+            return;
+        }
+        let a = self.unwrap(a);
+        let kind = a.kind();
+        if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
+            let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
+            let mut c = body.walk();
+            let items: Vec<Node<'t>> = body.named_children(&mut c).collect();
+            for e in items {
+                self.collect(e, loc, in_option, out, depth + 1);
+            }
+        } else if self.spec.calls.contains(&kind) {
+            let args = self.args(a);
+            let f = self.fname(a).to_ascii_lowercase();
+            if matches!(f.as_str(), "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries") {
+                // Map.of("key", k, …) / mapOf("key" to k)
+                let mut i = 0;
+                while i < args.len() {
+                    let k = self.unwrap(args[i]);
+                    if self.spec.binary.contains(&k.kind()) {
+                        if let (Some(l), Some(r)) = (first_named(k), last_named(k)) {
+                            let name = self.eval(l, MAX_DEPTH - 1).text();
+                            out.extend(self.param(&name, k, r, loc));
+                        }
+                        i += 1;
+                    } else if i + 1 < args.len() && self.spec.strings.contains(&k.kind()) {
+                        let name = self.eval(k, MAX_DEPTH - 1).text();
+                        out.extend(self.param(&name, k, args[i + 1], loc));
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            } else {
+                for x in args {
+                    self.collect(x, loc, in_option, out, depth + 1);
+                }
+            }
+        } else if self.is_name(a)
+            && let Some(name) = self.name_of(a)
+            && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+        {
+            let v = self.unwrap(v);
+            if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
+                self.collect(v, loc, in_option, out, depth + 1);
+            }
+        }
+    }
+
+    /// A parameter for entry `name: value`, when the name is a key name or (in headers) a
+    /// header the vendor packs judge.
+    fn param(&self, name: &str, entry: Node<'t>, value: Node<'t>, loc: ParamLocation) -> Option<Param> {
+        let lower = name.to_ascii_lowercase();
+        let wanted = if loc == ParamLocation::Header {
+            self.cfg.header_names.contains(&lower)
+        } else {
+            self.cfg.key_names.iter().any(|k| k.eq_ignore_ascii_case(name))
+        };
+        if !wanted {
+            return None;
+        }
+        let v = self.unwrap(value);
+        let (value, value_span) = if self.spec.strings.contains(&v.kind()) {
+            let t = self.eval(v, MAX_DEPTH - 1);
+            let text = t.text();
+            let span = match t.pieces.as_slice() {
+                [one] if one.exact => one.src,
+                _ => Self::span(v),
+            };
+            let val = if t.pieces.iter().any(|p| p.hole) { Value::Expr(text) } else { classify_value(&text) };
+            (val, span)
+        } else if v.kind() == entry.kind() && v.id() == entry.id() {
+            (Value::Expr(name.to_owned()), Self::span(v))
+        } else {
+            (Value::Expr(self.text(v).chars().take(80).collect()), Self::span(v))
+        };
+        Some(Param { name: name.to_owned(), location: loc, value, span: Self::span(entry), value_span })
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // expressions
+
+    /// Whether this node builds a string from its children: a string (interpolation), a
+    /// concatenation, parentheses, or a format / URL-builder call.
+    fn builds_string(&self, n: Node<'_>) -> bool {
+        let k = n.kind();
+        self.spec.strings.contains(&k)
+            || self.spec.interpolations.contains(&k)
+            || k == "parenthesized_expression"
+            || (self.spec.binary.contains(&k)
+                && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op) || op == "%"))
+            || (self.spec.calls.contains(&k) && self.is_builder(n))
+    }
+
+    /// Whether a string literal is among the first leaves of `n` (a concatenation or call that
+    /// starts from, or contains, text): cheap, bounded look down the leftmost branches.
+    fn contains_string(&self, n: Node<'_>) -> bool {
+        let mut todo = vec![(n, 0u8)];
+        let mut budget = 64;
+        while let Some((x, d)) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return false;
+            }
+            if self.spec.strings.contains(&x.kind()) {
+                return true;
+            }
+            if d < 6 {
+                let mut c = x.walk();
+                let kids: Vec<Node<'_>> = x.named_children(&mut c).take(4).collect();
+                todo.extend(kids.into_iter().rev().map(|k| (k, d + 1)));
+            }
+        }
+        false
+    }
+
+    fn is_builder(&self, call: Node<'_>) -> bool {
+        let f = self.fname(call).to_ascii_lowercase();
+        FORMAT_FNS.contains(&f.as_str())
+            || WRAP_FNS.contains(&f.as_str())
+            || JOIN_FNS.contains(&f.as_str())
+            || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
+    }
+
+    fn concat_op(&self, n: Node<'_>) -> Option<&'a str> {
+        if let Some(op) = n.child_by_field_name("operator") {
+            return Some(self.text(op).trim());
+        }
+        let (l, r) = (first_named(n)?, last_named(n)?);
+        self.code.get(l.end_byte()..r.start_byte()).map(str::trim)
+    }
+
+    /// Evaluate an expression into a template.
+    pub fn eval(&self, n: Node<'t>, depth: u8) -> Template {
+        let span = Self::span(n);
+        if depth >= MAX_DEPTH {
+            return Template::hole(self.text(n), span);
+        }
+        let kind = n.kind();
+        if self.spec.strings.contains(&kind) {
+            return self.eval_string(n, depth);
+        }
+        if self.spec.interpolations.contains(&kind) {
+            return self.eval_interp(n, depth);
+        }
+        if self.spec.binary.contains(&kind)
+            && let (Some(l), Some(r), Some(op)) = (first_named(n), last_named(n), self.concat_op(n))
+        {
+            if CONCAT_OPS.contains(&op) {
+                // a left-deep chain `a + b + c + …` is walked down its spine, not recursed
+                let mut rights = vec![r];
+                let mut head = l;
+                while rights.len() < 100_000
+                    && head.kind() == kind
+                    && self.concat_op(head).is_some_and(|o| CONCAT_OPS.contains(&o))
+                    && let (Some(hl), Some(hr)) = (first_named(head), last_named(head))
+                {
+                    rights.push(hr);
+                    head = hl;
+                }
+                let mut t = self.eval(head, depth + 1);
+                for r in rights.into_iter().rev() {
+                    if t.len() >= crate::extract::template::MAX_TEMPLATE {
+                        break;
+                    }
+                    t.push(self.eval(r, depth + 1));
+                }
+                return t;
+            }
+            if op == "%" && self.spec.strings.contains(&self.unwrap(l).kind()) {
+                let fmt = self.eval(l, depth + 1);
+                let r = self.unwrap(r);
+                let (args, named) = self.format_args(&self.items(r), depth);
+                return substitute(&fmt, &args, &named);
+            }
+            return Template::hole(self.text(n), span);
+        }
+        if self.spec.calls.contains(&kind) {
+            return self.eval_call(n, depth);
+        }
+        if n.named_child_count() == 1
+            && (self.spec.wrappers.contains(&kind) || matches!(kind, "parenthesized_expression" | "argument"))
+        {
+            return self.eval(n.named_child(0).unwrap_or(n), depth + 1);
+        }
+        if self.is_name(n) {
+            return self.resolve(n, depth);
+        }
+        if kind.contains("integer") || kind.contains("number") || kind == "int_literal" {
+            return Template::literal(self.text(n), span);
+        }
+        Template::hole(self.text(n), span)
+    }
+
+    /// An identifier or member access: the value of its single same-file binding when that is
+    /// URL text (a base URL, a host, a path), else a `{name}` hole.
+    fn resolve(&self, n: Node<'t>, depth: u8) -> Template {
+        let span = Self::span(n);
+        let text = self.text(n);
+        let hole_name = text.trim_start_matches('$');
+        let Some(name) = self.name_of(n) else { return Template::hole(hole_name, span) };
+        let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n)) else {
+            return Template::hole(hole_name, span);
+        };
+        if v.start_byte() <= n.start_byte() && n.end_byte() <= v.end_byte() {
+            return Template::hole(hole_name, span); // `url = url + "/x"`
+        }
+        let t = self.eval_binding(v, depth);
+        let s = t.text();
+        let urlish = s.contains('/')
+            || s.contains(':')
+            || s.contains('?')
+            || s.contains('&')
+            || (s.contains('.') && !s.contains(char::is_whitespace) && !crate::secret::looks_like_key(&s));
+        if urlish && s.len() <= 2048 { t.relocated(span) } else { Template::hole(hole_name, span) }
+    }
+
+    /// A binding's value, evaluated once per file (constants are referenced many times).
+    fn eval_binding(&self, v: Node<'t>, depth: u8) -> Template {
+        if let Some(t) = self.memo.borrow().get(&v.id()) {
+            return t.clone();
+        }
+        let t = self.eval(v, depth.saturating_add(4));
+        self.memo.borrow_mut().insert(v.id(), t.clone());
+        t
+    }
+
+    fn eval_string(&self, n: Node<'t>, depth: u8) -> Template {
+        let mut out = Template::default();
+        let mut c = n.walk();
+        let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
+        // adjacent literals (`"a" "b"`), Dart's quote-kind wrapper, shell concatenations
+        if children.iter().any(|c| self.spec.strings.contains(&c.kind())) || n.kind() == "concatenation" {
+            for ch in children {
+                if !ch.kind().contains("comment") {
+                    out.push(self.eval(ch, depth + 1));
+                }
+            }
+            return out;
+        }
+        let (cs, ce) = self.content_bounds(n);
+        let mut last = cs;
+        for ch in children {
+            if self.spec.string_parts.contains(&ch.kind()) || ch.start_byte() < cs || ch.end_byte() > ce {
+                continue;
+            }
+            self.literal(&mut out, last, ch.start_byte(), depth);
+            out.push(self.eval_interp(ch, depth + 1));
+            last = ch.end_byte();
+        }
+        self.literal(&mut out, last, ce, depth);
+        out
+    }
+
+    /// Literal text `from..to`, with Kotlin's `$name` references resolved.
+    fn literal(&self, out: &mut Template, from: usize, to: usize, depth: u8) {
+        if from >= to {
+            return;
+        }
+        let Some(text) = self.code.get(from..to) else { return };
+        if !self.spec.dollar_text || !text.contains('$') {
+            out.push(Template::literal(text, Span::new(from, to)));
+            return;
+        }
+        let b = text.as_bytes();
+        let mut last = 0;
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'$' && i + 1 < b.len() && (b[i + 1].is_ascii_alphabetic() || b[i + 1] == b'_') {
+                let mut j = i + 1;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                if last < i {
+                    out.push(Template::literal(&text[last..i], Span::new(from + last, from + i)));
+                }
+                let name = &text[i + 1..j];
+                let at = Span::new(from + i, from + j);
+                out.push(self.resolve_name(name, at, depth));
+                last = j;
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        if last < b.len() {
+            out.push(Template::literal(&text[last..], Span::new(from + last, to)));
+        }
+    }
+
+    /// A name written in literal text (Kotlin `"$BASE/x"`), resolved like an identifier.
+    fn resolve_name(&self, name: &str, at: Span, depth: u8) -> Template {
+        let Some(v) = self.lookup(name, at.start, 0).filter(|_| depth < MAX_DEPTH) else {
+            return Template::hole(name, at);
+        };
+        let t = self.eval_binding(v, depth);
+        let s = t.text();
+        if s.contains('/') || s.contains(':') || s.contains('.') && !crate::secret::looks_like_key(&s) {
+            t.relocated(at)
+        } else {
+            Template::hole(name, at)
+        }
+    }
+
+    /// `{expr}`, `${expr}`, `#{expr}`, `$name`: the expression's template; a computed value
+    /// becomes a hole spanning the whole interpolation (what a finding underlines).
+    fn eval_interp(&self, n: Node<'t>, depth: u8) -> Template {
+        let span = Self::span(n);
+        let inner = if self.spec.interpolations.contains(&n.kind()) {
+            let mut c = n.walk();
+            let found = n.named_children(&mut c).find(|x| {
+                let k = x.kind();
+                !(k.contains("brace") || k.contains("format") || k.contains("conversion") || k.contains("specifier"))
+            });
+            match found {
+                Some(x) => x,
+                None => return Template::hole(self.text(n).trim_start_matches('$'), span),
+            }
+        } else {
+            n
+        };
+        let t = self.eval(inner, depth + 1);
+        if t.pieces.len() == 1 && t.pieces[0].hole {
+            let name = t.pieces[0].text.trim_start_matches('{').trim_end_matches('}').to_owned();
+            return Template::hole(&name, span);
+        }
+        t.relocated(span)
+    }
+
+    /// Byte range of a string's content: without prefixes (`f`, `r`, `b`, `@`, `$`) and quotes.
+    fn content_bounds(&self, n: Node<'_>) -> (usize, usize) {
+        let (s, e) = (n.start_byte(), n.end_byte());
+        let text = self.text(n);
+        let prefix = text.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'@' || *b == b'$').count();
+        let prefix = if prefix > 3 { 0 } else { prefix };
+        let rest = &text[prefix..];
+        for q in ["\"\"\"", "'''", "\"", "'", "`"] {
+            if rest.starts_with(q) {
+                let end = if text.len() >= prefix + 2 * q.len() && text.ends_with(q) { e - q.len() } else { e };
+                return (s + prefix + q.len(), end.max(s + prefix + q.len()));
+            }
+        }
+        (s, e)
+    }
+
+    fn eval_call(&self, call: Node<'t>, depth: u8) -> Template {
+        let span = Self::span(call);
+        let f = self.fname(call).to_ascii_lowercase();
+        let args = self.args(call);
+        let recv = self.receiver(call).map(|r| self.unwrap(r));
+        let recv_string = recv.filter(|r| self.spec.strings.contains(&r.kind()));
+        if FORMAT_FNS.contains(&f.as_str()) {
+            let (fmt, rest) = match recv_string {
+                Some(r) => (self.eval(r, depth + 1), &args[..]),
+                None if !args.is_empty() => (self.eval(self.unwrap(args[0]), depth + 1), &args[1..]),
+                None => return Template::hole(self.text(call), span),
+            };
+            let (pos, named) = self.format_args(rest, depth);
+            return substitute(&fmt, &pos, &named);
+        }
+        if f == "join"
+            && let Some(sep) = recv_string
+            && let [list] = args.as_slice()
+        {
+            let sep = self.eval(sep, depth + 1);
+            let items = self.items(self.unwrap(*list));
+            let mut t = Template::default();
+            for (i, it) in items.into_iter().enumerate() {
+                if i > 0 {
+                    t.push(sep.clone());
+                }
+                t.push(self.eval(self.unwrap(it), depth + 1));
+            }
+            return t;
+        }
+        let positional: Vec<Node<'t>> = args.iter().copied().filter(|a| self.pair(*a).is_none()).collect();
+        if (f == "https" || f == "http") && positional.len() >= 2 {
+            let mut t =
+                Template::literal(if f == "https" { "https://" } else { "http://" }, Span::new(span.start, span.start));
+            t.pieces[0].exact = false;
+            t.push(self.eval(self.unwrap(positional[0]), depth + 1));
+            t.push(self.eval(self.unwrap(positional[1]), depth + 1));
+            return t;
+        }
+        if matches!(f.as_str(), "url" | "uri") && positional.len() == 2 {
+            // new URL(path, base)
+            let base = self.eval(self.unwrap(positional[1]), depth + 1);
+            return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
+        }
+        if WRAP_FNS.contains(&f.as_str()) && positional.len() == 1 {
+            return self.eval(self.unwrap(positional[0]), depth + 1);
+        }
+        if WRAP_FNS.contains(&f.as_str()) && positional.is_empty() && recv.is_some() {
+            // `u.toString()`, `"…".toUri()`
+            return self.eval(recv.unwrap_or(call), depth + 1);
+        }
+        if JOIN_FNS.contains(&f.as_str()) && positional.len() >= 2 {
+            let mut t = self.eval(self.unwrap(positional[0]), depth + 1);
+            for a in &positional[1..] {
+                t = join(t, self.eval(self.unwrap(*a), depth + 1));
+            }
+            return t;
+        }
+        Template::hole(self.text(call), span)
+    }
+
+    /// Positional and named arguments of a format call.
+    fn format_args(&self, args: &[Node<'t>], depth: u8) -> (Vec<Template>, Vec<(String, Template)>) {
+        let mut pos = Vec::new();
+        let mut named = Vec::new();
+        for a in args {
+            if let Some((k, v)) = self.pair(*a) {
+                named.push((k, self.eval(self.unwrap(v), depth + 1)));
+            } else {
+                pos.push(self.eval(self.unwrap(*a), depth + 1));
+            }
+        }
+        (pos, named)
+    }
+
+    /// The items of a tuple, list or array (or the node itself).
+    fn items(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        if matches!(n.kind(), "tuple" | "list" | "array" | "array_creation_expression" | "expression_list") {
+            let mut c = n.walk();
+            return n.named_children(&mut c).filter(|x| !x.kind().contains("comment")).collect();
+        }
+        if self.spec.maps.contains(&n.kind()) {
+            let mut c = n.walk();
+            return n.named_children(&mut c).collect();
+        }
+        vec![n]
+    }
+}
+
+fn is_member(kind: &str) -> bool {
+    matches!(
+        kind,
+        "attribute"
+            | "member_expression"
+            | "selector_expression"
+            | "member_access_expression"
+            | "class_constant_access_expression"
+            | "scoped_property_access_expression"
+            | "field_access"
+            | "navigation_expression"
+            | "scope_resolution"
+            | "nullsafe_member_access_expression"
+    )
+}
+
+fn first_named<'t>(n: Node<'t>) -> Option<Node<'t>> {
+    let mut c = n.walk();
+    n.named_children(&mut c).find(|x| !x.kind().contains("comment"))
+}
+
+fn last_named<'t>(n: Node<'t>) -> Option<Node<'t>> {
+    let mut c = n.walk();
+    n.named_children(&mut c).filter(|x| !x.kind().contains("comment")).last()
+}
+
+/// The items of a Go `expression_list` / Python `pattern_list` (or the node alone).
+fn list_items(n: Node<'_>) -> Vec<Node<'_>> {
+    if matches!(n.kind(), "expression_list" | "pattern_list" | "tuple_pattern") {
+        let mut c = n.walk();
+        n.named_children(&mut c).collect()
+    } else {
+        vec![n]
+    }
+}
+
+/// `base` + `/` + `path`, with exactly one slash between them.
+fn join(mut base: Template, path: Template) -> Template {
+    let b = base.text();
+    let p = path.text();
+    match (b.ends_with('/'), p.starts_with('/')) {
+        (true, true) => {
+            let mut path = path;
+            if let Some(first) = path.pieces.first_mut() {
+                first.text.remove(0);
+                if first.exact {
+                    first.src.start += 1;
+                }
+            }
+            base.push(path);
+        }
+        (false, false) if !b.is_empty() && !p.is_empty() => {
+            let at = base.pieces.last().map_or(Span::default(), |x| Span::new(x.src.end, x.src.end));
+            let mut slash = Template::literal("/", at);
+            slash.pieces[0].exact = false;
+            base.push(slash);
+            base.push(path);
+        }
+        _ => base.push(path),
+    }
+    base
+}
+
+/// The method a function name says: `post`, `PostAsync`, `getForObject`, `post_json`.
+fn method_word(name: &str) -> Option<Method> {
+    let lower = name.to_ascii_lowercase();
+    for (w, m) in [
+        ("get", Method::Get),
+        ("post", Method::Post),
+        ("put", Method::Put),
+        ("patch", Method::Patch),
+        ("delete", Method::Delete),
+    ] {
+        if lower == w {
+            return Some(m);
+        }
+        if let Some(rest) = lower.strip_prefix(w) {
+            let next = name.as_bytes().get(w.len()).copied().unwrap_or(b'x');
+            if (next.is_ascii_uppercase() || next == b'_')
+                && [
+                    "async",
+                    "_async",
+                    "forobject",
+                    "forentity",
+                    "asjsonasync",
+                    "asjson",
+                    "_json",
+                    "json",
+                    "forstring",
+                    "string",
+                    "request",
+                ]
+                .iter()
+                .any(|s| rest.trim_start_matches('_') == s.trim_start_matches('_'))
+            {
+                return Some(m);
+            }
+        }
+    }
+    None
+}
+
+/// A method named by an argument: `"PUT"`, `http.MethodPut`, `HttpMethod.Put`, `:post`.
+fn method_suffix(text: &str) -> Option<Method> {
+    if let Some(m) = Method::parse(text) {
+        return Some(m);
+    }
+    let last = text.rsplit(['.', ':']).next().unwrap_or(text);
+    let last = last.strip_prefix("Method").unwrap_or(last);
+    if last.len() < text.len() { Method::parse(last) } else { None }
+}
