@@ -186,7 +186,19 @@ impl<'a, 't> Extraction<'a, 't> {
                 let (cs, ce) = self.content_bounds(root);
                 Span::new(cs, ce)
             } else {
-                Self::span(root)
+                // an expression starting or ending with a literal: from its text, not its quote
+                let mut span = Self::span(root);
+                if let Some(p) =
+                    t.pieces.first().filter(|p| p.exact && p.src.start >= span.start && p.src.start <= span.start + 4)
+                {
+                    span.start = p.src.start;
+                }
+                if let Some(p) =
+                    t.pieces.last().filter(|p| p.exact && p.src.end <= span.end && p.src.end + 4 >= span.end)
+                {
+                    span.end = p.src.end.max(span.start);
+                }
+                span
             };
             let mut users: Vec<Node<'t>> = links.get(&root.id()).cloned().unwrap_or_default();
             if users.is_empty()
@@ -623,19 +635,24 @@ impl<'a, 't> Extraction<'a, 't> {
             return None;
         }
         let v = self.unwrap(value);
-        let (value, value_span) = if self.spec.strings.contains(&v.kind()) {
-            let t = self.eval(v, MAX_DEPTH - 1);
+        let (value, value_span) = if v.id() == entry.id() {
+            // `{ key }` shorthand
+            (Value::Expr(name.to_owned()), Self::span(v))
+        } else if self.is_name(v) || !(self.spec.strings.contains(&v.kind()) || self.spec.binary.contains(&v.kind())) {
+            (Value::Expr(self.text(v).chars().take(80).collect()), Self::span(v))
+        } else {
+            // text written in the code (`"Token " + key`, f"Bearer {key}"): a literal, with the
+            // computed parts as `{holes}`, so a header's prefix or a hard-coded key is judged
+            let t = self.eval(v, MAX_DEPTH - 2);
             let text = t.text();
             let span = match t.pieces.as_slice() {
                 [one] if one.exact => one.src,
                 _ => Self::span(v),
             };
-            let val = if t.pieces.iter().any(|p| p.hole) { Value::Expr(text) } else { classify_value(&text) };
-            (val, span)
-        } else if v.kind() == entry.kind() && v.id() == entry.id() {
-            (Value::Expr(name.to_owned()), Self::span(v))
-        } else {
-            (Value::Expr(self.text(v).chars().take(80).collect()), Self::span(v))
+            match t.pieces.first() {
+                Some(p) if !p.hole => (classify_value(&text), span),
+                _ => (Value::Expr(text), span),
+            }
         };
         Some(Param { name: name.to_owned(), location: loc, value, span: Self::span(entry), value_span })
     }
