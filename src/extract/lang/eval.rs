@@ -186,17 +186,15 @@ impl<'a, 't> Extraction<'a, 't> {
                 let (cs, ce) = self.content_bounds(root);
                 Span::new(cs, ce)
             } else {
-                // an expression starting or ending with a literal: from its text, not its quote
+                // an expression between literals: from the text, not the quotes
                 let mut span = Self::span(root);
-                if let Some(p) =
-                    t.pieces.first().filter(|p| p.exact && p.src.start >= span.start && p.src.start <= span.start + 4)
-                {
-                    span.start = p.src.start;
-                }
-                if let Some(p) =
-                    t.pieces.last().filter(|p| p.exact && p.src.end <= span.end && p.src.end + 4 >= span.end)
-                {
-                    span.end = p.src.end.max(span.start);
+                let first =
+                    t.pieces.first().filter(|p| p.exact && p.src.start >= span.start && p.src.start <= span.start + 4);
+                let last = t.pieces.last().filter(|p| p.exact && p.src.end <= span.end && p.src.end + 4 >= span.end);
+                if let (Some(f), Some(l)) = (first, last) {
+                    span = Span::new(f.src.start, l.src.end.max(f.src.start));
+                } else if let Some(f) = first {
+                    span.start = f.src.start;
                 }
                 span
             };

@@ -1,0 +1,120 @@
+//! Language-aware extraction, one test per language: `tests/fixtures/languages/<lang>/fires/`
+//! holds code that builds legacy calls, each finding's line marked with an `expect: <rule> …`
+//! comment; `quiet/` holds code that must give no finding at all. Every finding must be
+//! expected and every expectation found; the fixtures must parse (no fallback to the generic
+//! extractor); and what a user sees (line, column, message, the underlined labels) is
+//! snapshotted per language.
+
+mod common;
+
+use common::*;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scopeshift::catalog::Catalog;
+use scopeshift::check::Finding;
+use scopeshift::config::Settings;
+use scopeshift::{CheckOptions, check_tree};
+
+fn dir(lang: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/languages").join(lang)
+}
+
+fn scan(path: &Path) -> scopeshift::Outcome {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rel = path.strip_prefix(root).unwrap().to_path_buf();
+    let catalog = Catalog::builtin().unwrap();
+    let opts = CheckOptions {
+        settings: Settings::defaults(root),
+        paths: vec![rel],
+        no_ignore: true,
+        follow_links: false,
+        threads: 1,
+        staged: false,
+        history: None,
+        inline_allow: true,
+    };
+    check_tree(&catalog, &opts).unwrap()
+}
+
+/// `(path, line, rule)` of every `expect: rule …` marker under `dir`.
+fn expectations(dir: &Path) -> BTreeSet<(String, usize, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let text = fs::read_to_string(&p).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if let Some(at) = line.find("expect: ") {
+                    for rule in line[at + 8..].split_whitespace() {
+                        let rule = rule.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+                        if rule.is_empty() || !rule.contains('-') {
+                            break;
+                        }
+                        out.insert((rel.clone(), i + 1, rule.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line per finding: position, rule, message, and each label with its position and text.
+fn render(f: &Finding) -> String {
+    let mut s = format!("{}:{}:{}: {} {}", f.path, f.start.line, f.start.column, f.rule, f.message);
+    let ex = &f.excerpt;
+    for l in &ex.labels {
+        let before = &ex.text[..l.span.start.min(ex.text.len())];
+        let line = ex.first_line + before.matches('\n').count();
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let under = ex.text.get(l.span.range()).unwrap_or("");
+        s.push_str(&format!("\n    {line}:{col} `{under}` {}", l.text));
+    }
+    s
+}
+
+fn check_language(lang: &str) {
+    let d = dir(lang);
+    let fires = scan(&d.join("fires"));
+    let quiet = scan(&d.join("quiet"));
+    assert!(fires.scan.errors.is_empty(), "{lang}: fixtures must parse: {:?}", fires.scan.errors);
+    assert!(quiet.scan.errors.is_empty(), "{lang}: fixtures must parse: {:?}", quiet.scan.errors);
+    let quiet_found: Vec<String> = quiet.findings.iter().map(render).collect();
+    assert!(quiet_found.is_empty(), "{lang}: findings in quiet fixtures:\n{}", quiet_found.join("\n"));
+    let want = expectations(&d.join("fires"));
+    assert!(!want.is_empty(), "{lang}: no `expect:` markers");
+    let got: BTreeSet<(String, usize, String)> =
+        fires.findings.iter().map(|f| (f.path.clone(), f.start.line, f.rule.clone())).collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{lang}:\nexpected but not found: {missing:#?}\nfound but not expected: {extra:#?}\nall findings:\n{}",
+        fires.findings.iter().map(render).collect::<Vec<_>>().join("\n")
+    );
+    let lines: Vec<String> = fires.findings.iter().map(render).collect();
+    settings().bind(|| insta::assert_snapshot!(format!("lang_{lang}"), lines.join("\n")));
+}
+
+macro_rules! languages {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check_language(stringify!($name));
+            }
+        )*
+    };
+}
+
+languages!(python);
