@@ -89,8 +89,79 @@ fn migrate_31_puts_scopes_in_the_security_requirement() {
     assert!(text.contains("  /api/v4/messaging/canned_messages:\n    get:\n      security:\n        - bearerAuth:\n            - messaging.canned_messages.read\n"), "{text}");
     // the legacy webhooks path takes `{id}`; v4 calls it `{webhook_failure_id}`
     assert!(text.contains("/api/v4/tasks/webhook_failures/{webhook_failure_id}/retrigger:"), "{text}");
-    assert!(text.contains("- name: webhook_failure_id\n          in: path"), "{text}");
+    // the renamed parameter keeps its flow style
+    assert!(text.contains("- {name: webhook_failure_id, in: path, required: true, schema: {type: string}}"), "{text}");
     assert!(!text.contains("userApiKey"), "{text}");
+}
+
+#[test]
+fn migrate_keeps_comments_and_layout() {
+    let (dir, out, stdout) = migrate("commented.yaml", "v4.yaml");
+    assert!(!stdout.contains("layout:"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    // comments in parts the migration does not touch
+    for kept in [
+        "# Voiso legacy reporting, as the billing team keeps it.\n# Generated clients read this file: keep the comments.\n",
+        "    title: Voiso reporting (legacy)   # shown in the portal\n    version: '2.1'\n",
+        "\n\n    # not touched by the migration: a path outside the catalog's API prefixes\n",
+        "                '200': {description: up}\n",
+    ] {
+        assert!(text.contains(kept), "lost {kept:?}:\n{text}");
+    }
+    // and inside the migrated operation, which moved to its v4 path with its key parameter gone
+    let op = "    # CDRs: the nightly export\n    /api/v4/reporting/cdrs:\n        get:\n            # paging: the export reads 500 at a time\n            operationId: listCdrs\n            parameters:\n                - name: page\n                  in: query\n                  schema: {type: integer, minimum: 1}\n            responses:\n                '200':\n                    description: OK   # a list of calls\n            x-scopes:\n                - reporting.cdrs.read\n            x-scopeshift-mapping:\n                from: GET /api/v2/cdr\n";
+    assert!(text.contains(op), "{text}");
+    assert!(text.contains("    - url: https://cc.voiso.com   # production\n"), "{text}");
+    assert!(!text.contains("# the account key") && !text.contains("legacyKey"), "{text}");
+    let after = check_json(dir.path(), &["v4.yaml"]);
+    assert!(!rules_of(&after).iter().any(|r| KEY_PLACEMENT.contains(&r.as_str())), "{after:#}");
+}
+
+/// The edited text means what the old full re-render wrote: same structure, scalar types
+/// included, for every spec fixture.
+#[test]
+fn migrate_edits_mean_the_same_as_a_full_render() {
+    use scopeshift::openapi::migrate::{Layout, migrate_with, structure};
+    let catalog = scopeshift::catalog::Catalog::builtin().unwrap();
+    for name in ["legacy-v1.yaml", "legacy-swagger.json", "legacy-31.yaml", "commented.yaml", "refs/main.yaml"] {
+        let path = specs().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept = migrate_with(&catalog, &text, Some(&path), Layout::Preserve).unwrap();
+        let full = migrate_with(&catalog, &text, Some(&path), Layout::Rerender).unwrap();
+        assert_eq!(kept.summary.fallback, None, "{name}");
+        assert_ne!(kept.text, full.text, "{name}: not edited in place");
+        assert_eq!(structure(&kept.text).unwrap(), structure(&full.text).unwrap(), "{name}:\n{}", kept.text);
+        assert_eq!(kept.summary.rewritten, full.summary.rewritten, "{name}");
+    }
+}
+
+/// What cannot be edited in place is written again, and the summary says so.
+#[test]
+fn migrate_falls_back_to_a_full_render_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // an alias: editing the anchored node would change every place that uses it
+    let aliased = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: https://cc.voiso.com/api/v2\nx-ok: &ok\n  '200': {description: OK}\npaths:\n  /cdr:\n    get:  # CDRs\n      parameters:\n        - {name: key, in: query}\n      responses: *ok\n";
+    std::fs::write(dir.path().join("aliased.yaml"), aliased).unwrap();
+    let (code, stdout, err) = run(dir.path(), &["migrate-spec", "aliased.yaml", "-o", "v4.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains(
+            "layout:  re-rendered as a whole, comments and formatting not kept: the document uses YAML aliases"
+        ),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("v4.yaml")).unwrap();
+    assert!(!text.contains("# CDRs") && text.contains("/api/v4/reporting/cdrs:"), "{text}");
+    // a key parameter written `- $ref: …` goes with its lines; the other items and the comments
+    // stay
+    let first = "openapi: 3.0.3\ninfo: {title: t, version: '1'}  # kept\nservers:\n  - url: https://cc.voiso.com/api/v2\npaths:\n  /cdr:\n    get:\n      parameters:\n        - in: query\n          name: page\n        - $ref: '#/components/parameters/K'\n      responses: {'200': {description: OK}}\n      x-list:\n        - a: 1\n          b: 2\ncomponents:\n  parameters:\n    K: {name: key, in: query}\n";
+    std::fs::write(dir.path().join("first.yaml"), first).unwrap();
+    let (code, stdout, err) = run(dir.path(), &["migrate-spec", "first.yaml", "-o", "v4-first.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.path().join("v4-first.yaml")).unwrap();
+    assert!(!stdout.contains("layout:  re-rendered as a whole"), "{stdout}");
+    assert!(text.contains("info: {title: t, version: '1'}  # kept\n"), "{text}");
+    assert!(text.contains("        - in: query\n          name: page\n"), "{text}");
 }
 
 #[test]
