@@ -164,6 +164,67 @@ fn migrate_falls_back_to_a_full_render_and_says_so() {
     assert!(text.contains("        - in: query\n          name: page\n"), "{text}");
 }
 
+fn fixture_dir(rule: &str, kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rule).join(kind)
+}
+
+/// A key in a server URL (`/api/v1/{apiKey}` with the key as the variable's default, or a
+/// literal key in `basePath`) is key-in-path placement: reported at the segment, the key never
+/// printed in full, and taken out by migrate-spec with its variable.
+#[test]
+fn server_url_keys_are_found_masked_and_migrated() {
+    let key = "9c4e1f0b7a2d4e6f8b1c3d5e7f9a0b2c";
+    let fires = fixture_dir("openapi-key-in-path", "fires");
+    let r =
+        check_json(&fires, &["oas30-server-variable.yaml", "oas31-server-variable.json", "swagger20-basepath.yaml"]);
+    let at: Vec<(String, u64, u64, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "openapi-key-in-path")
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap();
+            (f["path"].as_str().unwrap().to_owned(), n("line"), n("column"), n("end_column"))
+        })
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("oas30-server-variable.yaml".to_owned(), 7, 44, 52),
+            ("oas31-server-variable.json".to_owned(), 6, 50, 59),
+            ("swagger20-basepath.yaml".to_owned(), 4, 19, 51),
+        ],
+        "{r:#}"
+    );
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab", "markdown"] {
+        let (_, out, err) = run(&fires, &["check", "--no-ignore", "--format", format, "."]);
+        assert!(!out.contains(&key[..20]) && !err.contains(&key[..20]), "{format} printed the key:\n{out}");
+    }
+    let (_, out, _) = run(&fires, &["scopes", "."]);
+    assert!(!out.contains(&key[..20]), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["oas30-server-variable.yaml", "oas31-server-variable.json", "swagger20-basepath.yaml"] {
+        let out = dir.path().join(name);
+        let (code, stdout, err) = run(&fires, &["migrate-spec", name, "-o", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(!text.contains(&key[..20]) && !stdout.contains(&key[..20]), "{name}:\n{stdout}\n{text}");
+        assert!(!text.contains("default:") && !text.contains("\"api_key\""), "{name}:\n{text}");
+        assert!(stdout.contains("  server:  `"), "{stdout}");
+    }
+    let yaml = std::fs::read_to_string(dir.path().join("oas30-server-variable.yaml")).unwrap();
+    assert!(yaml.contains("servers:\n  - url: https://cc-ams03.voiso.com\npaths:\n  /api/v1/sendsms:\n"), "{yaml}");
+    let after = check_json(dir.path(), &["."]);
+    assert!(!rules_of(&after).iter().any(|r| KEY_PLACEMENT.contains(&r.as_str())), "{after:#}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("oas31-server-variable.json")).unwrap()).unwrap();
+    assert_eq!(
+        v["servers"],
+        serde_json::json!([{"url": "https://{cluster}.voiso.com", "variables": {"cluster": {"default": "cc"}}}])
+    );
+    assert!(v["paths"].get("/api/v4/voice/calls").is_some(), "{v:#}");
+}
+
 #[test]
 fn migrate_refuses_to_overwrite_without_force_and_rejects_non_specs() {
     let dir = tempfile::tempdir().unwrap();

@@ -149,6 +149,8 @@ pub struct Summary {
     pub schemes_replaced: Vec<String>,
     pub params_removed: usize,
     pub bearer_scheme: String,
+    /// Key segments taken out of server URLs (or `basePath`).
+    pub servers: Vec<String>,
     /// What needs a hand: key parameters or schemes behind a `$ref` to another file.
     pub warnings: Vec<String>,
     /// Parts of the document re-rendered as a whole (their comments and layout are gone).
@@ -173,6 +175,9 @@ impl fmt::Display for Summary {
         }
         for r in &self.flagged {
             writeln!(f, "  flagged: {r}")?;
+        }
+        for r in &self.servers {
+            writeln!(f, "  server:  {r}")?;
         }
         for w in &self.warnings {
             writeln!(f, "  warning: {w}")?;
@@ -346,6 +351,9 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
         matches!(p.get_str("in"), Some("query" | "path")) && p.get_str("name").is_some_and(|n| is_key_name(catalog, n))
     };
     let norm_base: Vec<String> = servers_list.first().map(|s| s.base.clone()).unwrap_or_default();
+    // key segments of the server URLs (`/api/v1/{apiKey}`, a literal key in `basePath`)
+    let server_keys = super::rules::server_keys(catalog, &doc, text, v);
+    let base_keys: Vec<usize> = server_keys.iter().filter(|k| k.server == 0).map(|k| k.index).collect();
     let mut new_paths: Vec<(Val, Val)> = Vec::new();
     for (pk, item) in original.get("paths").map(Val::entries).unwrap_or_default() {
         let Some(path) = pk.str() else { continue };
@@ -378,6 +386,7 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
             .enumerate()
             .filter(|(_, s)| s.starts_with('{') && s.ends_with('}') && is_key_name(catalog, &s[1..s.len() - 1]))
             .map(|(i, _)| i + norm_base.len())
+            .chain(base_keys.iter().copied())
             .collect();
         let mut any_op = false;
         for (mk, op) in item.entries() {
@@ -416,7 +425,8 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
                 params.push(p.clone());
             }
             let mut op = op.clone();
-            let from = format!("{} {}", method, full_of(&[]));
+            // a literal key in the base path is never written out
+            let from = format!("{} {}", method, crate::secret::mask_tokens(&full_of(&[])));
             let mut target_method = method;
             let mut target = full_of(&drop);
             let mut scopes: Vec<String> = Vec::new();
@@ -601,6 +611,35 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
                 }
             }
         }
+    }
+    // the key segments of the other servers, and the key variables
+    for k in &server_keys {
+        let shown = crate::secret::mask_tokens(doc.str(k.url).unwrap_or(""));
+        let seg = if k.segment.starts_with('{') { k.segment.clone() } else { crate::secret::mask(&k.segment) };
+        if v == Version::Swagger2 {
+            sum.servers.push(format!("`{seg}` removed from basePath {shown}"));
+            continue;
+        }
+        let Some(Val::Seq(list, _)) = root.get_mut("servers") else { continue };
+        let Some(server) = list.get_mut(k.server) else { continue };
+        if let Some(url) = server.get_str("url").map(str::to_owned) {
+            let cut = url.replacen(&format!("/{}", k.segment), "", 1);
+            if cut != url {
+                server.set("url", Val::s(cut));
+            }
+        }
+        let mut what = format!("`{seg}` removed from server URL {shown}");
+        if let Some((name, _)) = &k.variable
+            && server.get_str("url").is_none_or(|u| !u.contains(&k.segment))
+            && let Some(vars) = server.get_mut("variables")
+        {
+            vars.remove(name);
+            what.push_str(&format!(", with its variable `{name}`"));
+            if vars.entries().is_empty() {
+                server.remove("variables");
+            }
+        }
+        sum.servers.push(what);
     }
     let out = match layout {
         Layout::Rerender => render(&root, json),
