@@ -261,6 +261,9 @@ impl Splicer<'_> {
             }
             let text = match t {
                 Val::Scalar(s, st) if !self.json && !in_flow => like(s, *st, style, owner_col),
+                Val::Scalar(s, st) if !self.json && !s.contains(['\n', ',', '[', ']', '{', '}', '#']) => {
+                    like(s, *st, style, owner_col)
+                }
                 _ => self.inline(t, in_flow, id),
             };
             out.push(Edit { start: n.span.start, end: n.span.end, text });
