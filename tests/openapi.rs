@@ -225,6 +225,37 @@ fn server_url_keys_are_found_masked_and_migrated() {
     assert!(v["paths"].get("/api/v4/voice/calls").is_some(), "{v:#}");
 }
 
+/// migrate-spec writes one file: a `$ref` to a key parameter in another file is kept, flagged
+/// in the output and named in the summary; one it cannot follow is named too.
+#[test]
+fn migrate_flags_refs_to_key_parameters_in_other_files() {
+    let (_dir, out, stdout) = migrate("refs/main.yaml", "v4.yaml");
+    assert!(
+        stdout.contains("  warning: `shared/params.yaml#/Key` (used by GET /api/v2/cdr) is a key parameter (`key` in query) in another file: the reference is kept and flagged (`x-scopeshift-unresolved`)"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("        - $ref: \"shared/params.yaml#/Key\"\n"), "{text}");
+    assert!(
+        text.contains("      x-scopeshift-unresolved:\n        - ref: shared/params.yaml#/Key\n          reason: \"a key parameter (`key` in query) in another file: not migrated, since migrate-spec writes one file\"\n"),
+        "{text}"
+    );
+    // run from refs/, `../outside.yaml` is outside the directories references are followed in
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("v4.yaml");
+    let (code, stdout, err) = run(&specs().join("refs"), &["migrate-spec", "main.yaml", "-o", o.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("  warning: `../outside.yaml#/Key` (used by GET /api/v2/cdr) could not be followed (outside the current directory and the spec's directory, not followed): kept as it is, check it by hand"),
+        "{stdout}"
+    );
+    let v4 = std::fs::read_to_string(&o).unwrap();
+    assert!(v4.contains("        - ref: \"../outside.yaml#/Key\"\n          reason: \"not followed (outside"), "{v4}");
+    // a spec without references to other files has no warning
+    let (_dir, _, stdout) = migrate("legacy-v1.yaml", "v4.yaml");
+    assert!(!stdout.contains("warning:"), "{stdout}");
+}
+
 #[test]
 fn migrate_refuses_to_overwrite_without_force_and_rejects_non_specs() {
     let dir = tempfile::tempdir().unwrap();

@@ -351,6 +351,7 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
         matches!(p.get_str("in"), Some("query" | "path")) && p.get_str("name").is_some_and(|n| is_key_name(catalog, n))
     };
     let norm_base: Vec<String> = servers_list.first().map(|s| s.base.clone()).unwrap_or_default();
+    let ext = external_refs(catalog, &doc, text, v, spec);
     // key segments of the server URLs (`/api/v1/{apiKey}`, a literal key in `basePath`)
     let server_keys = super::rules::server_keys(catalog, &doc, text, v);
     let base_keys: Vec<usize> = server_keys.iter().filter(|k| k.server == 0).map(|k| k.index).collect();
@@ -554,6 +555,14 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
             if !mapping.is_empty() {
                 op.set("x-scopeshift-mapping", Val::map(mapping));
             }
+            let flags: Vec<Val> = ext
+                .iter()
+                .filter(|e| e.holder.is_some() && (e.holder == op.origin() || e.holder == item.origin()))
+                .map(ExternalRef::flag)
+                .collect();
+            if !flags.is_empty() {
+                op.set("x-scopeshift-unresolved", Val::seq(flags));
+            }
             let method_key = target_method.as_str().to_ascii_lowercase();
             let slot = item_slot(&mut new_paths, &target, &meta);
             if let Some(existing) = slot.get_mut(&method_key) {
@@ -579,6 +588,27 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
     }
     if original.get("paths").is_some() {
         root.set("paths", Val::map(new_paths));
+    }
+    // `$ref`s to other files: kept, flagged, and a warning each
+    let top: Vec<Val> = ext.iter().filter(|e| e.holder.is_none()).map(ExternalRef::flag).collect();
+    if !top.is_empty() {
+        root.set("x-scopeshift-unresolved", Val::seq(top));
+    }
+    // one warning per reference, with every operation that uses it
+    let mut seen: Vec<&str> = Vec::new();
+    for e in &ext {
+        if seen.contains(&e.reference.as_str()) {
+            continue;
+        }
+        seen.push(&e.reference);
+        let mut all =
+            ExternalRef { holder: None, reference: e.reference.clone(), target: e.target.clone(), users: Vec::new() };
+        for u in ext.iter().filter(|x| x.reference == e.reference).flat_map(|x| &x.users) {
+            if !all.users.contains(u) {
+                all.users.push(u.clone());
+            }
+        }
+        sum.warnings.push(all.warning());
     }
 
     // 3. shared key parameters go; servers lose the base path now in every path
@@ -658,8 +688,149 @@ pub fn migrate_with(catalog: &Catalog, text: &str, spec: Option<&Path>, layout: 
             }
         },
     };
-    let _ = spec;
     Ok(Migrated { text: out, summary: sum })
+}
+
+/// A `$ref` to another file where a key parameter or scheme may be: migrate-spec writes one
+/// file, so it keeps the reference and flags it.
+#[derive(Debug)]
+struct ExternalRef {
+    /// The operation or path item whose parameters hold it (`None`: shared definitions and
+    /// security schemes, flagged at the top level).
+    holder: Option<NodeId>,
+    reference: String,
+    /// `Ok(what it points at)`, or why it could not be followed.
+    target: Result<String, String>,
+    users: Vec<String>,
+}
+
+impl ExternalRef {
+    fn flag(&self) -> Val {
+        let reason = match &self.target {
+            Ok(what) => format!("{what} in another file: not migrated, since migrate-spec writes one file"),
+            Err(why) => format!("not followed ({why}): check it by hand"),
+        };
+        Val::map(vec![(Val::plain("ref"), Val::s(&self.reference)), (Val::plain("reason"), Val::s(reason))])
+    }
+
+    fn warning(&self) -> String {
+        let users = if self.users.is_empty() { String::new() } else { format!(" (used by {})", self.users.join(", ")) };
+        match &self.target {
+            Ok(what) => format!(
+                "`{}`{users} is {what} in another file: the reference is kept and flagged (`x-scopeshift-unresolved`); remove it, or migrate that file too",
+                self.reference
+            ),
+            Err(why) => {
+                format!("`{}`{users} could not be followed ({why}): kept as it is, check it by hand", self.reference)
+            }
+        }
+    }
+}
+
+/// The `$ref`s to other files among the parameters (operation, path item, shared) and the
+/// security schemes that point at a key parameter or an apiKey scheme, or cannot be followed.
+fn external_refs(catalog: &Catalog, doc: &Doc, text: &str, v: Version, spec: Option<&Path>) -> Vec<ExternalRef> {
+    if !text.contains("$ref") {
+        return Vec::new();
+    }
+    let shown = spec.map_or_else(|| "spec".to_owned(), |p| p.display().to_string());
+    let file = crate::source::SourceFile::decode(shown, text.as_bytes());
+    // followed when inside the current directory or the spec's own directory
+    let dir = spec.and_then(Path::parent).map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+    let roots: Vec<std::path::PathBuf> = [std::env::current_dir().ok(), dir.map(Path::to_path_buf)]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let roots = if spec.is_some() { roots } else { Vec::new() };
+    let ctx = super::Context { roots: &roots, linted_alone: None };
+    let mut docs = super::Docs::new(&file, doc.clone(), &ctx);
+    // (node, holder, user, is a scheme)
+    let mut sites: Vec<(NodeId, Option<NodeId>, Option<String>, bool)> = Vec::new();
+    let root = doc.root;
+    for &(pk, item) in doc.get(root, "paths").map(|p| doc.entries(p)).unwrap_or_default() {
+        let path = doc.str(pk).unwrap_or("?");
+        let ops: Vec<(String, NodeId)> = doc
+            .entries(item)
+            .iter()
+            .filter_map(|&(mk, op)| doc.str(mk).filter(|m| METHODS.contains(m)).map(|m| (m.to_ascii_uppercase(), op)))
+            .collect();
+        for &p in doc.get(item, "parameters").map(|l| doc.items(l)).unwrap_or_default() {
+            let user = if ops.is_empty() {
+                path.to_owned()
+            } else {
+                ops.iter().map(|(m, _)| format!("{m} {path}")).collect::<Vec<_>>().join(", ")
+            };
+            sites.push((p, Some(item), Some(user), false));
+        }
+        for (m, op) in &ops {
+            for &p in doc.get(*op, "parameters").map(|l| doc.items(l)).unwrap_or_default() {
+                sites.push((p, Some(*op), Some(format!("{m} {path}")), false));
+            }
+        }
+    }
+    let (shared, schemes) = if v == Version::Swagger2 {
+        (doc.get(root, "parameters"), doc.get(root, "securityDefinitions"))
+    } else {
+        let c = doc.get(root, "components");
+        (c.and_then(|c| doc.get(c, "parameters")), c.and_then(|c| doc.get(c, "securitySchemes")))
+    };
+    sites.extend(shared.map(|s| doc.entries(s)).unwrap_or_default().iter().map(|&(_, p)| (p, None, None, false)));
+    sites.extend(schemes.map(|s| doc.entries(s)).unwrap_or_default().iter().map(|&(_, p)| (p, None, None, true)));
+    let mut out: Vec<ExternalRef> = Vec::new();
+    for (node, holder, user, scheme) in sites {
+        // local references first, to the first one that names another file
+        let mut at = node;
+        let mut reference = None;
+        for _ in 0..32 {
+            let Some(r) = doc.get_str(at, "$ref") else { break };
+            match r.strip_prefix('#') {
+                Some(ptr) => match doc.pointer(ptr) {
+                    Some(next) => at = next,
+                    None => break,
+                },
+                None => {
+                    reference = Some(r.to_owned());
+                    break;
+                }
+            }
+        }
+        let Some(reference) = reference else { continue };
+        let before = docs.errors.len();
+        let target = match docs.deref((0, at)) {
+            Some((i, t)) => {
+                let d = docs.doc(i);
+                if scheme {
+                    if d.get_str(t, "type") != Some("apiKey") {
+                        continue;
+                    }
+                    Ok(format!(
+                        "an apiKey scheme (`{}` in {})",
+                        d.get_str(t, "name").unwrap_or("?"),
+                        d.get_str(t, "in").unwrap_or("?")
+                    ))
+                } else {
+                    let (Some(name), Some(place)) = (d.get_str(t, "name"), d.get_str(t, "in")) else { continue };
+                    if !matches!(place, "query" | "path") || !is_key_name(catalog, name) {
+                        continue;
+                    }
+                    Ok(format!("a key parameter (`{name}` in {place})"))
+                }
+            }
+            None => Err(docs.errors.get(before).map_or_else(
+                || "it could not be read".to_owned(),
+                |e| {
+                    let m = e.message.rsplit_once("`: ").map_or(e.message.as_str(), |(_, m)| m);
+                    m.replace("the scanned tree", "the current directory and the spec's directory")
+                },
+            )),
+        };
+        match out.iter_mut().find(|e| e.reference == reference && e.holder == holder) {
+            Some(e) => e.users.extend(user),
+            None => out.push(ExternalRef { holder, reference, target, users: user.into_iter().collect() }),
+        }
+    }
+    out
 }
 
 /// The whole document written from its structure.
