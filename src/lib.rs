@@ -325,8 +325,8 @@ fn migrate_spec(spec: &Path, output: &Path, force: bool, stdout: &mut dyn Write)
     let catalog = load_catalog(&Settings::load(&cwd, None)?.rules)?;
     let bytes = std::fs::read(spec).map_err(io_err(format!("cannot read {}", spec.display())))?;
     let text = source::SourceFile::decode(spec.display().to_string(), &bytes).text;
-    let migrated =
-        openapi::migrate::migrate(&catalog, &text).map_err(|e| Error::Usage(format!("{}: {e}", spec.display())))?;
+    let migrated = openapi::migrate::migrate_with(&catalog, &text, Some(spec), openapi::migrate::Layout::Preserve)
+        .map_err(|e| Error::Usage(format!("{}: {e}", spec.display())))?;
     std::fs::write(output, migrated.text.as_bytes()).map_err(io_err(format!("cannot write {}", output.display())))?;
     write!(stdout, "wrote {}: {}", output.display(), migrated.summary).map_err(io_err("writing output"))?;
     Ok(ExitStatus::Clean)

@@ -89,8 +89,171 @@ fn migrate_31_puts_scopes_in_the_security_requirement() {
     assert!(text.contains("  /api/v4/messaging/canned_messages:\n    get:\n      security:\n        - bearerAuth:\n            - messaging.canned_messages.read\n"), "{text}");
     // the legacy webhooks path takes `{id}`; v4 calls it `{webhook_failure_id}`
     assert!(text.contains("/api/v4/tasks/webhook_failures/{webhook_failure_id}/retrigger:"), "{text}");
-    assert!(text.contains("- name: webhook_failure_id\n          in: path"), "{text}");
+    // the renamed parameter keeps its flow style
+    assert!(text.contains("- {name: webhook_failure_id, in: path, required: true, schema: {type: string}}"), "{text}");
     assert!(!text.contains("userApiKey"), "{text}");
+}
+
+#[test]
+fn migrate_keeps_comments_and_layout() {
+    let (dir, out, stdout) = migrate("commented.yaml", "v4.yaml");
+    assert!(!stdout.contains("layout:"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    // comments in parts the migration does not touch
+    for kept in [
+        "# Voiso legacy reporting, as the billing team keeps it.\n# Generated clients read this file: keep the comments.\n",
+        "    title: Voiso reporting (legacy)   # shown in the portal\n    version: '2.1'\n",
+        "\n\n    # not touched by the migration: a path outside the catalog's API prefixes\n",
+        "                '200': {description: up}\n",
+    ] {
+        assert!(text.contains(kept), "lost {kept:?}:\n{text}");
+    }
+    // and inside the migrated operation, which moved to its v4 path with its key parameter gone
+    let op = "    # CDRs: the nightly export\n    /api/v4/reporting/cdrs:\n        get:\n            # paging: the export reads 500 at a time\n            operationId: listCdrs\n            parameters:\n                - name: page\n                  in: query\n                  schema: {type: integer, minimum: 1}\n            responses:\n                '200':\n                    description: OK   # a list of calls\n            x-scopes:\n                - reporting.cdrs.read\n            x-scopeshift-mapping:\n                from: GET /api/v2/cdr\n";
+    assert!(text.contains(op), "{text}");
+    assert!(text.contains("    - url: https://cc.voiso.com   # production\n"), "{text}");
+    assert!(!text.contains("# the account key") && !text.contains("legacyKey"), "{text}");
+    let after = check_json(dir.path(), &["v4.yaml"]);
+    assert!(!rules_of(&after).iter().any(|r| KEY_PLACEMENT.contains(&r.as_str())), "{after:#}");
+}
+
+/// The edited text means what the old full re-render wrote: same structure, scalar types
+/// included, for every spec fixture.
+#[test]
+fn migrate_edits_mean_the_same_as_a_full_render() {
+    use scopeshift::openapi::migrate::{Layout, migrate_with, structure};
+    let catalog = scopeshift::catalog::Catalog::builtin().unwrap();
+    for name in ["legacy-v1.yaml", "legacy-swagger.json", "legacy-31.yaml", "commented.yaml", "refs/main.yaml"] {
+        let path = specs().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept = migrate_with(&catalog, &text, Some(&path), Layout::Preserve).unwrap();
+        let full = migrate_with(&catalog, &text, Some(&path), Layout::Rerender).unwrap();
+        assert_eq!(kept.summary.fallback, None, "{name}");
+        assert_ne!(kept.text, full.text, "{name}: not edited in place");
+        assert_eq!(structure(&kept.text).unwrap(), structure(&full.text).unwrap(), "{name}:\n{}", kept.text);
+        assert_eq!(kept.summary.rewritten, full.summary.rewritten, "{name}");
+    }
+}
+
+/// What cannot be edited in place is written again, and the summary says so.
+#[test]
+fn migrate_falls_back_to_a_full_render_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // an alias: editing the anchored node would change every place that uses it
+    let aliased = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: https://cc.voiso.com/api/v2\nx-ok: &ok\n  '200': {description: OK}\npaths:\n  /cdr:\n    get:  # CDRs\n      parameters:\n        - {name: key, in: query}\n      responses: *ok\n";
+    std::fs::write(dir.path().join("aliased.yaml"), aliased).unwrap();
+    let (code, stdout, err) = run(dir.path(), &["migrate-spec", "aliased.yaml", "-o", "v4.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains(
+            "layout:  re-rendered as a whole, comments and formatting not kept: the document uses YAML aliases"
+        ),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("v4.yaml")).unwrap();
+    assert!(!text.contains("# CDRs") && text.contains("/api/v4/reporting/cdrs:"), "{text}");
+    // a key parameter written `- $ref: …` goes with its lines; the other items and the comments
+    // stay
+    let first = "openapi: 3.0.3\ninfo: {title: t, version: '1'}  # kept\nservers:\n  - url: https://cc.voiso.com/api/v2\npaths:\n  /cdr:\n    get:\n      parameters:\n        - in: query\n          name: page\n        - $ref: '#/components/parameters/K'\n      responses: {'200': {description: OK}}\n      x-list:\n        - a: 1\n          b: 2\ncomponents:\n  parameters:\n    K: {name: key, in: query}\n";
+    std::fs::write(dir.path().join("first.yaml"), first).unwrap();
+    let (code, stdout, err) = run(dir.path(), &["migrate-spec", "first.yaml", "-o", "v4-first.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.path().join("v4-first.yaml")).unwrap();
+    assert!(!stdout.contains("layout:  re-rendered as a whole"), "{stdout}");
+    assert!(text.contains("info: {title: t, version: '1'}  # kept\n"), "{text}");
+    assert!(text.contains("        - in: query\n          name: page\n"), "{text}");
+}
+
+fn fixture_dir(rule: &str, kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rule).join(kind)
+}
+
+/// A key in a server URL (`/api/v1/{apiKey}` with the key as the variable's default, or a
+/// literal key in `basePath`) is key-in-path placement: reported at the segment, the key never
+/// printed in full, and taken out by migrate-spec with its variable.
+#[test]
+fn server_url_keys_are_found_masked_and_migrated() {
+    let key = "9c4e1f0b7a2d4e6f8b1c3d5e7f9a0b2c";
+    let fires = fixture_dir("openapi-key-in-path", "fires");
+    let r =
+        check_json(&fires, &["oas30-server-variable.yaml", "oas31-server-variable.json", "swagger20-basepath.yaml"]);
+    let at: Vec<(String, u64, u64, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "openapi-key-in-path")
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap();
+            (f["path"].as_str().unwrap().to_owned(), n("line"), n("column"), n("end_column"))
+        })
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("oas30-server-variable.yaml".to_owned(), 7, 44, 52),
+            ("oas31-server-variable.json".to_owned(), 6, 50, 59),
+            ("swagger20-basepath.yaml".to_owned(), 4, 19, 51),
+        ],
+        "{r:#}"
+    );
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab", "markdown"] {
+        let (_, out, err) = run(&fires, &["check", "--no-ignore", "--format", format, "."]);
+        assert!(!out.contains(&key[..20]) && !err.contains(&key[..20]), "{format} printed the key:\n{out}");
+    }
+    let (_, out, _) = run(&fires, &["scopes", "."]);
+    assert!(!out.contains(&key[..20]), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["oas30-server-variable.yaml", "oas31-server-variable.json", "swagger20-basepath.yaml"] {
+        let out = dir.path().join(name);
+        let (code, stdout, err) = run(&fires, &["migrate-spec", name, "-o", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(!text.contains(&key[..20]) && !stdout.contains(&key[..20]), "{name}:\n{stdout}\n{text}");
+        assert!(!text.contains("default:") && !text.contains("\"api_key\""), "{name}:\n{text}");
+        assert!(stdout.contains("  server:  `"), "{stdout}");
+    }
+    let yaml = std::fs::read_to_string(dir.path().join("oas30-server-variable.yaml")).unwrap();
+    assert!(yaml.contains("servers:\n  - url: https://cc-ams03.voiso.com\npaths:\n  /api/v1/sendsms:\n"), "{yaml}");
+    let after = check_json(dir.path(), &["."]);
+    assert!(!rules_of(&after).iter().any(|r| KEY_PLACEMENT.contains(&r.as_str())), "{after:#}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("oas31-server-variable.json")).unwrap()).unwrap();
+    assert_eq!(
+        v["servers"],
+        serde_json::json!([{"url": "https://{cluster}.voiso.com", "variables": {"cluster": {"default": "cc"}}}])
+    );
+    assert!(v["paths"].get("/api/v4/voice/calls").is_some(), "{v:#}");
+}
+
+/// migrate-spec writes one file: a `$ref` to a key parameter in another file is kept, flagged
+/// in the output and named in the summary; one it cannot follow is named too.
+#[test]
+fn migrate_flags_refs_to_key_parameters_in_other_files() {
+    let (_dir, out, stdout) = migrate("refs/main.yaml", "v4.yaml");
+    assert!(
+        stdout.contains("  warning: `shared/params.yaml#/Key` (used by GET /api/v2/cdr) is a key parameter (`key` in query) in another file: the reference is kept and flagged (`x-scopeshift-unresolved`)"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("        - $ref: \"shared/params.yaml#/Key\"\n"), "{text}");
+    assert!(
+        text.contains("      x-scopeshift-unresolved:\n        - ref: shared/params.yaml#/Key\n          reason: \"a key parameter (`key` in query) in another file: not migrated, since migrate-spec writes one file\"\n"),
+        "{text}"
+    );
+    // run from refs/, `../outside.yaml` is outside the directories references are followed in
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("v4.yaml");
+    let (code, stdout, err) = run(&specs().join("refs"), &["migrate-spec", "main.yaml", "-o", o.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("  warning: `../outside.yaml#/Key` (used by GET /api/v2/cdr) could not be followed (outside the current directory and the spec's directory, not followed): kept as it is, check it by hand"),
+        "{stdout}"
+    );
+    let v4 = std::fs::read_to_string(&o).unwrap();
+    assert!(v4.contains("        - ref: \"../outside.yaml#/Key\"\n          reason: \"not followed (outside"), "{v4}");
+    // a spec without references to other files has no warning
+    let (_dir, _, stdout) = migrate("legacy-v1.yaml", "v4.yaml");
+    assert!(!stdout.contains("warning:"), "{stdout}");
 }
 
 #[test]

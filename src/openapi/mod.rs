@@ -9,6 +9,7 @@
 
 pub mod migrate;
 pub mod rules;
+pub mod splice;
 pub mod tree;
 
 use std::collections::{HashMap, HashSet};

@@ -52,6 +52,93 @@ pub fn servers(doc: &Doc, v: Version) -> Vec<Server> {
     list.iter().filter_map(|&s| doc.get_str(s, "url")).map(parse_server).collect()
 }
 
+/// A server URL segment that carries the key: `{apiKey}` (a variable with a key name, or whose
+/// default looks like a key) or a literal key, in an OAS 3 `servers[].url` or the Swagger 2.0
+/// `basePath`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerKey {
+    /// Index in `servers` (0 for `basePath`).
+    pub server: usize,
+    /// Index among the URL's base path segments.
+    pub index: usize,
+    /// The segment as written (`{apiKey}`, or the literal key).
+    pub segment: String,
+    /// Its bytes in the text (the whole URL scalar when escapes make that uncertain).
+    pub span: Span,
+    /// The server variable (`apiKey`): its key node in `variables`.
+    pub variable: Option<(String, NodeId)>,
+    /// The URL (or `basePath`) node.
+    pub url: NodeId,
+}
+
+/// Server URL segments that carry the key (top-level `servers`, or `basePath`).
+#[must_use]
+pub fn server_keys(catalog: &Catalog, doc: &Doc, text: &str, v: Version) -> Vec<ServerKey> {
+    let root = doc.root;
+    let mut nodes: Vec<(usize, NodeId, Option<NodeId>)> = Vec::new();
+    if v == Version::Swagger2 {
+        nodes.extend(doc.get(root, "basePath").map(|b| (0, b, None)));
+    } else {
+        for (i, &s) in doc.get(root, "servers").map(|l| doc.items(l)).unwrap_or_default().iter().enumerate() {
+            nodes.extend(doc.get(s, "url").map(|u| (i, u, doc.get(s, "variables"))));
+        }
+    }
+    let mut out = Vec::new();
+    for (server, url, vars) in nodes {
+        let Some(value) = doc.str(url) else { continue };
+        let span = doc.node(url).span;
+        let raw = text.get(span.range()).unwrap_or("");
+        // where the value starts in the raw text: plain, or quoted without escapes
+        let shift = if raw == value {
+            Some(0)
+        } else if raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value {
+            Some(1)
+        } else {
+            None
+        };
+        for (index, (at, seg)) in base_segments(value).into_iter().enumerate() {
+            let name = seg.strip_prefix('{').and_then(|x| x.strip_suffix('}'));
+            let variable = name.and_then(|n| vars.and_then(|vs| doc.entry(vs, n)).map(|(k, _)| (n.to_owned(), k)));
+            let default_is_key = variable
+                .as_ref()
+                .and_then(|(_, k)| {
+                    let vs = vars?;
+                    let val = doc.entries(vs).iter().find(|(kk, _)| kk == k)?.1;
+                    doc.get_str(val, "default")
+                })
+                .is_some_and(secret::looks_like_key);
+            let is_key = match name {
+                Some(n) => is_key_name(catalog, n) || default_is_key,
+                None => secret::looks_like_key(seg),
+            };
+            if !is_key {
+                continue;
+            }
+            let span = shift.map_or(span, |d| Span::new(span.start + d + at, span.start + d + at + seg.len()));
+            out.push(ServerKey { server, index, segment: seg.to_owned(), span, variable, url });
+        }
+    }
+    out
+}
+
+/// The base path segments of a server URL with their byte offsets (as [`parse_server`] splits it).
+fn base_segments(url: &str) -> Vec<(usize, &str)> {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let start = match url.find("://").map(|i| i + 3).or_else(|| url.starts_with("//").then_some(2)) {
+        Some(i) => url[i..end].find('/').map_or(end, |j| i + j),
+        None => 0,
+    };
+    let mut out = Vec::new();
+    let mut at = start;
+    for seg in url[start..end].split('/') {
+        if !seg.is_empty() && seg != "." {
+            out.push((at, seg));
+        }
+        at += seg.len() + 1;
+    }
+    out
+}
+
 /// How a vendor relates to a spec's servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hosting {
@@ -434,7 +521,8 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
             s.extend(segments(&o.path));
             s.join("/")
         });
-        let call = format!("{} {full}", o.method);
+        // a literal key in a server's base path is never shown
+        let call = format!("{} {}", o.method, secret::mask_tokens(&full));
         let usage = match m {
             Matched::Legacy(vendor, i) => {
                 let l = &vendor.legacy[i];
@@ -552,6 +640,30 @@ pub fn check(catalog: &Catalog, docs: &mut Docs<'_>, v: Version, extra_secrets: 
         out.push((0, dr));
     }
 
+    // server URLs (or `basePath`) that carry the key: every operation sends it
+    let all_ops: Vec<String> = ops.iter().map(Op::name).collect();
+    for sk in server_keys(catalog, &main, &docs.list[0].file().text, v) {
+        let file = docs.list[0].file();
+        let url = main.str(sk.url).unwrap_or("");
+        let (call, fix) = if v == Version::Swagger2 {
+            (format!("{} (basePath)", secret::mask_tokens(url)), "remove the segment from `basePath`")
+        } else {
+            (format!("{} (server URL)", secret::mask_tokens(url)), "remove the segment and its server variable")
+        };
+        let param = if sk.segment.starts_with('{') { sk.segment.clone() } else { secret::mask(&sk.segment) };
+        let mut dr = Draft::new(ids::OPENAPI_KEY_IN_PATH, spec_vendor, file, sk.span);
+        dr.labels.push(Label { span: sk.span, text: "the key as a server URL segment".into() });
+        if let Some((name, k)) = &sk.variable {
+            dr.labels.push(Label { span: main.node(*k).span, text: format!("server variable `{name}`") });
+        }
+        dr.vars.push(("call", call));
+        dr.vars.push(("param", param.clone()));
+        dr.vars.push(("used_by", used_by(&all_ops)));
+        dr.migration = key_migration(spec_vendor, fix);
+        dr.normalised = format!("server|{}|{param}", sk.server);
+        out.push((0, dr));
+    }
+
     // spans to mask in excerpts: key-shaped scalars (and path segments) of each document
     let mut report = SpecReport { usages, ..SpecReport::default() };
     let mut by_doc: Vec<Vec<Draft<'_>>> = (0..docs.list.len()).map(|_| Vec::new()).collect();
@@ -609,7 +721,7 @@ fn call_list(vendor: &Vendor, servers: &[Server], users: &[String], fallback: im
     let base: String = servers
         .iter()
         .find(|s| s.host.as_deref().is_some_and(|h| vendor.owns_host(h)))
-        .map_or_else(String::new, |s| s.base.iter().map(|b| format!("/{b}")).collect());
+        .map_or_else(String::new, |s| s.base.iter().map(|b| format!("/{}", secret::mask_tokens(b))).collect());
     let full = |u: &String| match u.split_once(' ') {
         Some((m, p)) if p.starts_with('/') => format!("{m} {base}{p}"),
         _ if u.starts_with('/') => format!("{base}{u}"),
