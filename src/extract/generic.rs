@@ -154,7 +154,7 @@ impl GenericExtractor {
         // "key": v · 'key' => v · \"key\": v (JSON inside a string) · {"key": "key", "value": v}
         // (Postman) · { key: v } (object literal) · q.Set("key", v) / .queryParam("key", v)
         let field = Regex::new(&format!(
-            r#"(?:\\?["']({names})\\?["']\s*(?::|=>|=)\s*|[{{,]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
+            r#"(?:\\?["']({names})\\?["']\s*(?::|=>|=)\s*|[{{,(]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
         ))
         .unwrap();
         let headers = cfg.header_names.iter().map(|h| regex::escape(h)).collect::<Vec<_>>().join("|");

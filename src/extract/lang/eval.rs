@@ -160,6 +160,9 @@ impl<'a, 't> Extraction<'a, 't> {
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
         for &call in &calls {
+            if self.is_builder(call) {
+                continue; // `URI(u)`, `format(…)`: builds the URL, does not send it
+            }
             for arg in self.url_args(call) {
                 if let Some(target) = self.target(arg, 0) {
                     links.entry(target.id()).or_default().push(call);
@@ -177,7 +180,8 @@ impl<'a, 't> Extraction<'a, 't> {
                 continue;
             }
             let t = self.eval(root, 0);
-            if !t.is_url(&self.cfg.path_anchors) {
+            // a URL, with text of its own (`"$url"` only repeats a variable's value)
+            if !t.is_url(&self.cfg.path_anchors) || !t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty()) {
                 continue;
             }
             out.covered.push(Self::span(root));
@@ -445,6 +449,22 @@ impl<'a, 't> Extraction<'a, 't> {
             let name = self.name_of(a)?;
             let v = self.lookup(&name, a.start_byte(), self.scope_of(a))?;
             return self.target(v, depth + 1).or(Some(self.unwrap(v)));
+        }
+        // `"$url"`, `f"{url}"`: a string that only interpolates a variable stands for it
+        if depth < 4 && self.spec.strings.contains(&a.kind()) {
+            let mut c = a.walk();
+            let inner: Vec<Node<'t>> =
+                a.named_children(&mut c).filter(|x| !self.spec.string_parts.contains(&x.kind())).collect();
+            let (cs, ce) = self.content_bounds(a);
+            if let [one] = inner.as_slice()
+                && one.start_byte() <= cs + 1
+                && one.end_byte() + 1 >= ce
+            {
+                let name = if self.spec.interpolations.contains(&one.kind()) { first_named(*one) } else { Some(*one) };
+                if let Some(name) = name.filter(|n| self.is_name(*n)) {
+                    return self.target(name, depth + 1);
+                }
+            }
         }
         // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
         if depth < 4
