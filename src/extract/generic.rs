@@ -318,6 +318,8 @@ impl GenericExtractor {
             };
             let Some((value, vspan, real_name)) = read else { continue };
             let Some(real_name) = real_name else { continue };
+            // `{ key: v }`, `(key: v)`: from the name, not the brace before it
+            let start = if m.get(2).is_some() { name.start() } else { whole.start() };
             let line_start =
                 floor(text, file.line_span(line.saturating_sub(2).max(1)).start.max(whole.start().saturating_sub(200)));
             let location = if let Some(f) = setter {
@@ -344,7 +346,7 @@ impl GenericExtractor {
                     name: real_name,
                     location,
                     value,
-                    span: Span::new(whole.start(), vspan.end),
+                    span: Span::new(start, vspan.end),
                     value_span: vspan,
                 },
             );
