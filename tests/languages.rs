@@ -118,3 +118,13 @@ macro_rules! languages {
 }
 
 languages!(python, javascript, typescript, php, ruby, shell);
+
+/// The human report underlines the key where the code builds it: the `{API_KEY}` of an
+/// f-string over a constant, the `"key": …` entry of a params map two lines below the URL.
+#[test]
+fn human_report_underlines_reconstructed_calls() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, _) = run(root, &["check", "tests/fixtures/languages/python/fires/voiso_client.py"]);
+    assert_eq!(code, 1, "{out}");
+    settings().bind(|| insta::assert_snapshot!("lang_python_human", out));
+}
