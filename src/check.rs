@@ -381,7 +381,7 @@ fn check_candidate<'v>(
                 if let (KeyPlacement::Path, Some(k)) = (l.key, l.key_segment) {
                     let seg = &url.segments[k];
                     let span = abs(seg.at);
-                    let mut d = base(ids::KEY_IN_PATH, cand.span, &migration);
+                    let mut d = base(ids::KEY_IN_PATH, span, &migration);
                     d.labels.push(Label { span, text: "the key is a path segment".into() });
                     d.vars.push(("call", call.clone()));
                     d.endpoint = Some(endpoint.clone());

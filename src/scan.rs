@@ -162,7 +162,11 @@ impl<'c> Engine<'c> {
             crate::openapi::Outcome::Spec(s) => FileReport { findings: s.findings, usages: s.usages, errors: s.errors },
             other => {
                 let deadline = crate::extract::Deadline::after(file_time_limit());
-                let (lang, parse_error) = crate::extract::lang::extract_file(file, &self.extract_cfg, deadline);
+                let (lang, parse_error) = if parse_disabled() {
+                    (None, None)
+                } else {
+                    crate::extract::lang::extract_file(file, &self.extract_cfg, deadline)
+                };
                 let (candidates, late) = self.generic.extract_merged(file, &self.extract_cfg, deadline, lang);
                 let (mut r, later) = check::check_file_until(self.catalog, file, &candidates, deadline);
                 if let Some(message) = parse_error {
@@ -387,6 +391,13 @@ fn file_time_limit() -> std::time::Duration {
             .filter(|s| s.is_finite() && *s > 0.0)
             .map_or(std::time::Duration::from_secs(10), std::time::Duration::from_secs_f64)
     })
+}
+
+/// `SCOPESHIFT_NO_PARSE=1`: the generic extractor alone (a measuring knob for `bench/`, which
+/// times what language-aware extraction costs; not a user option).
+fn parse_disabled() -> bool {
+    static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OFF.get_or_init(|| std::env::var_os("SCOPESHIFT_NO_PARSE").is_some_and(|v| v == "1"))
 }
 
 /// Debug builds only: `SCOPESHIFT_DEBUG_PANIC=MARKER` makes the scan panic on a file holding

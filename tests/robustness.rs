@@ -357,10 +357,14 @@ fn deep_nesting_does_not_overflow() {
     write_file(&root, "real.py", REAL);
     let (out, json) = check(&root, &[], Duration::from_secs(30));
     assert_real_found(&out, &json);
-    // a parser may give up on such nesting: then the file is named and scanned generically
+    // a parser may give up on such nesting (the file is then scanned generically), and a debug
+    // build on a loaded machine may reach the per-file time budget: both are named, nothing else
     let errors = json["errors"].as_array().unwrap();
     assert!(
-        errors.iter().all(|e| e["message"].as_str().unwrap().contains("scanned with the generic extractor")),
+        errors.iter().all(|e| {
+            let m = e["message"].as_str().unwrap();
+            m.contains("scanned with the generic extractor") || m.contains("pathological input")
+        }),
         "{errors:?}"
     );
 }

@@ -342,13 +342,7 @@ impl GenericExtractor {
             };
             push_param(
                 &mut out[idx],
-                Param {
-                    name: real_name,
-                    location,
-                    value,
-                    span: Span::new(start, vspan.end),
-                    value_span: vspan,
-                },
+                Param { name: real_name, location, value, span: Span::new(start, vspan.end), value_span: vspan },
             );
         }
         self.attach_headers(file, lines, out, deadline);
