@@ -60,7 +60,7 @@ fn config_file_is_discovered_and_flags_override_it() {
     // from a subdirectory: the config upward applies (concise format, only key-in-path, vendor/ excluded)
     let (code, out, _) = run(&d.path().join("app"), &["check", "."]);
     assert_eq!(code, 1);
-    assert_eq!(out.trim(), "a.py:2:17: key-in-path Voiso key in the URL path of POST /api/v1/{key}/sendsms");
+    assert_eq!(out.trim(), "a.py:2:45: key-in-path Voiso key in the URL path of POST /api/v1/{key}/sendsms");
     // flags win
     let (_, found, _) = check(d.path(), &["--select", "key-in-query"]);
     assert_eq!(found, vec![("app/a.py".into(), 1, "key-in-query".into())]);
@@ -348,8 +348,8 @@ fn packs_extend_a_vendor_and_add_their_own_rules() {
     let (code, found, v) = check(d.path(), &["--rules", "packs"]);
     assert_eq!(code, 1, "{v}");
     let rules: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.2.as_str())).collect();
-    assert_eq!(rules, vec![("a.py", "key-in-path"), ("a.py", "unmapped-endpoint"), ("b.py", "acme-key-header")]);
-    assert!(v["findings"][1]["message"].as_str().unwrap().contains("no v4 recordings endpoint"), "{v}");
+    assert_eq!(rules, vec![("a.py", "unmapped-endpoint"), ("a.py", "key-in-path"), ("b.py", "acme-key-header")]);
+    assert!(v["findings"][0]["message"].as_str().unwrap().contains("no v4 recordings endpoint"), "{v}");
     assert_eq!(v["scopes"]["acme"], serde_json::json!(["calls.read"]));
     // `rules` lists the pack rule with its vendor and file; `explain` prints it
     let (code, out, _) = run(d.path(), &["rules", "--rules", "packs"]);
