@@ -154,7 +154,7 @@ impl GenericExtractor {
         // "key": v · 'key' => v · \"key\": v (JSON inside a string) · {"key": "key", "value": v}
         // (Postman) · { key: v } (object literal) · q.Set("key", v) / .queryParam("key", v)
         let field = Regex::new(&format!(
-            r#"(?:\\?["']({names})\\?["']\s*(?::|=>|=)\s*|[{{,(]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
+            r#"(?:\\?["']({names})\\?["']\s*\]?\s*(?::|=>|=)\s*|[{{,(]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
         ))
         .unwrap();
         let headers = cfg.header_names.iter().map(|h| regex::escape(h)).collect::<Vec<_>>().join("|");
@@ -471,6 +471,9 @@ fn read_one(text: &str, at: usize) -> Option<(Value, Span)> {
                     b'(' | b'[' => depth += 1,
                     b')' | b']' if depth > 0 => depth -= 1,
                     b',' | b'}' | b')' | b']' | b';' if depth == 0 => break,
+                    // a trailing comment (`# …`, `// …`) is not part of the value
+                    b'#' if j > start && b[j - 1] == b' ' => break,
+                    b'/' if j > start && b[j - 1] == b' ' && b.get(j + 1) == Some(&b'/') => break,
                     _ => {}
                 }
                 j += 1;
