@@ -918,4 +918,59 @@ mod tests {
         assert!(parse_json(&"[".repeat(10_000)).is_none());
         assert!(parse_json(r#"{"a": "unterminated}"#).is_none());
     }
+
+    fn nb(path: &str, json: &str) -> (Option<LangOut>, Option<String>) {
+        let file = SourceFile::new(path, json.to_owned(), crate::source::Encoding::Utf8);
+        extract_file(&file, &cfg(), Deadline::none()).unwrap()
+    }
+
+    fn urls(out: &LangOut, text: &str) -> Vec<String> {
+        out.candidates.iter().map(|c| format!("{} @ {}", c.url, &text[c.span.range()])).collect()
+    }
+
+    #[test]
+    fn notebook_cells_share_constants_and_bad_cells_are_named() {
+        let json = r#"{"cells": [
+ {"cell_type": "code", "source": ["B = \"https://h/api/v1\"\n"]},
+ {"cell_type": "markdown", "source": ["```python\n", "x = 1\n", "```"]},
+ {"cell_type": "code", "source": ["def broken(:\n"]},
+ {"cell_type": "code", "source": "get(f\"{B}/{K}/balance\")"}
+], "metadata": {"kernelspec": {"language": "python"}}, "nbformat": 4}"#;
+        let (out, diag) = nb("a.ipynb", json);
+        let out = out.unwrap();
+        assert!(
+            urls(&out, json).contains(&r#"https://h/api/v1/{K}/balance @ {B}/{K}/balance"#.to_owned()),
+            "{:?}",
+            urls(&out, json)
+        );
+        let diag = diag.unwrap();
+        assert!(diag.starts_with("could not parse the Python cell at line 4 (syntax error near line 4)"), "{diag}");
+    }
+
+    #[test]
+    fn notebooks_other_kernels_formats_and_malformed_json() {
+        // nbformat 3: worksheets, `input`, a language per cell
+        let v3 = r#"{"worksheets": [{"cells": [{"cell_type": "code", "language": "python", "input": ["u = \"https://h/api/v1/k/balance\""]}]}], "metadata": {}, "nbformat": 3}"#;
+        assert_eq!(nb("a.ipynb", v3).0.unwrap().candidates.len(), 1);
+        // a kernel not understood: nothing parsed, no diagnostic
+        let r = r#"{"cells": [{"cell_type": "code", "source": "GET(\"https://h/api/v1/k/balance\")"}], "metadata": {"kernelspec": {"language": "R"}}}"#;
+        let (out, diag) = nb("a.ipynb", r);
+        assert!(out.unwrap().candidates.is_empty() && diag.is_none());
+        // malformed: left to the generic extractor
+        assert!(matches!(nb("a.ipynb", r#"{"cells": [{"cell_type": "code", "source": "x""#), (None, None)));
+        assert!(matches!(nb("a.ipynb", ""), (None, None)));
+        // not an embedding file
+        let file = SourceFile::new("a.py", String::new(), crate::source::Encoding::Utf8);
+        assert!(extract_file(&file, &cfg(), Deadline::none()).is_none());
+    }
+
+    #[test]
+    fn markdown_blocks_that_do_not_parse_are_left_alone() {
+        let md =
+            "See:\n\n```python\nclient = Client(\n    ...\n```\n\n```python\nu = \"https://h/api/v1/k/balance\"\n```\n";
+        let (out, diag) = nb("README.md", md);
+        let out = out.unwrap();
+        assert!(diag.is_none());
+        assert_eq!(urls(&out, md), vec!["https://h/api/v1/k/balance @ https://h/api/v1/k/balance".to_owned()]);
+    }
 }
