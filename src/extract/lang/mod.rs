@@ -7,6 +7,7 @@
 //!
 //! Which node kinds mean what is data per language ([`spec::Spec`]); the evaluator is one.
 
+mod embed;
 mod eval;
 pub mod rust;
 pub mod spec;
@@ -167,6 +168,10 @@ pub fn extract_file(
     cfg: &ExtractConfig,
     deadline: Deadline,
 ) -> (Option<LangOut>, Option<String>) {
+    // notebooks and Markdown: the code in them (a notebook's size limit is its code's)
+    if let Some(found) = embed::extract_file(file, cfg, deadline) {
+        return found;
+    }
     if file.text.len() > MAX_PARSE_BYTES {
         return (None, None);
     }
