@@ -20,6 +20,9 @@ use crate::source::Span;
 
 /// How deep expressions and constant references are followed.
 const MAX_DEPTH: u8 = 24;
+/// Depth left to evaluate a literal used as a name (a map key, a method): Dart wraps a literal
+/// in two string nodes, so one level is not enough.
+const NAME_DEPTH: u8 = MAX_DEPTH - 4;
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -43,6 +46,20 @@ const WRAP_FNS: &[&str] = &[
     "tohttpurlornull",
     "urlencode_path",
 ];
+/// Calls that end a URL builder chain and return its URL.
+const CHAIN_ENDS: &[&str] = &["touristring", "tourl", "touri", "build", "buildandexpand", "encode"];
+/// Setters that add a query parameter: `(name, value)`, or `(url, name, value)`.
+const QUERY_SETTERS: &[&str] = &[
+    "queryparam",
+    "addqueryparameter",
+    "setqueryparameter",
+    "addencodedqueryparameter",
+    "appendqueryparameter",
+    "parameter",
+    "addquerystring",
+];
+/// Setters that add a header: `(name, value)`.
+const HEADER_SETTERS: &[&str] = &["header", "addheader", "setheader"];
 /// Functions that join a base and paths.
 const JOIN_FNS: &[&str] = &["urljoin", "joinpath", "join_path", "join", "resolve", "combine"];
 /// Option names whose value holds query parameters, body fields or headers.
@@ -76,6 +93,8 @@ pub struct Extraction<'a, 't> {
     pending: Vec<(Node<'t>, &'static str, &'static str)>,
     /// Function scopes: (start, end, id), sorted by start (outer before inner).
     scopes: Vec<(usize, usize, usize)>,
+    /// Every call of the file (setters on a params variable are looked up here).
+    calls: Vec<Node<'t>>,
     /// Templates of bindings already evaluated (each constant is evaluated once).
     memo: std::cell::RefCell<HashMap<usize, Template>>,
 }
@@ -91,6 +110,7 @@ impl<'a, 't> Extraction<'a, 't> {
             bindings: HashMap::new(),
             pending: Vec::new(),
             scopes: Vec::new(),
+            calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
         }
     }
@@ -156,6 +176,7 @@ impl<'a, 't> Extraction<'a, 't> {
         for &call in &calls {
             self.define_call(call);
         }
+        self.calls.clone_from(&calls);
 
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
@@ -166,6 +187,22 @@ impl<'a, 't> Extraction<'a, 't> {
             for arg in self.url_args(call) {
                 if let Some(target) = self.target(arg, 0) {
                     links.entry(target.id()).or_default().push(call);
+                }
+            }
+        }
+
+        // a local that only feeds a longer URL (`u := host + "/cdr"` then `u + "?" + q.Encode()`)
+        // is reported through that URL, not on its own
+        let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
+        let mut consumed: HashSet<usize> = HashSet::new();
+        for &r in &roots {
+            for name in self.names_in(r) {
+                if let Some(n) = self.name_of(name)
+                    && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name))
+                    && root_ids.contains(&v.id())
+                    && self.scope_of(v) != 0
+                {
+                    consumed.insert(v.id());
                 }
             }
         }
@@ -200,6 +237,24 @@ impl<'a, 't> Extraction<'a, 't> {
                 } else if let Some(f) = first {
                     span.start = f.src.start;
                 }
+                // a query map or parameter passed to a URL builder (`Uri.https(host, path, {…})`,
+                // `AddQueryString(url, "key", k)`) is not URL text: its entries are reported where
+                // they are
+                if self.spec.calls.contains(&root.kind()) {
+                    let args = self.args(root);
+                    let url_end = if QUERY_SETTERS.contains(&self.fname(root).to_ascii_lowercase().as_str()) {
+                        args.first()
+                    } else if let [.., before, last] = args.as_slice()
+                        && self.spec.maps.contains(&self.unwrap(*last).kind())
+                    {
+                        Some(before)
+                    } else {
+                        None
+                    };
+                    if let Some(a) = url_end {
+                        span.end = span.end.min(a.end_byte()).max(span.start);
+                    }
+                }
                 span
             };
             let mut users: Vec<Node<'t>> = links.get(&root.id()).cloned().unwrap_or_default();
@@ -209,11 +264,19 @@ impl<'a, 't> Extraction<'a, 't> {
                 users.push(call);
             }
             if users.is_empty() {
-                out.candidates.push(t.into_candidate(span, None, Vec::new()));
+                if !consumed.contains(&root.id()) {
+                    out.candidates.push(t.into_candidate(span, None, Vec::new()));
+                }
                 continue;
             }
-            for call in users {
-                let method = self.method_of(call);
+            let sends: Vec<(Node<'t>, Option<Method>)> = users.into_iter().map(|c| (c, self.method_of(c))).collect();
+            // a call that names no method beside one that does is a wrapper (`URI.create(u)`
+            // inside `.uri(…).PUT(…)`), not a second request
+            let any_method = sends.iter().any(|(_, m)| m.is_some());
+            for (call, method) in sends {
+                if any_method && method.is_none() {
+                    continue;
+                }
                 let params = self.params_of(call, root, method);
                 if emitted.insert((span, method)) {
                     out.candidates.push(t.clone().into_candidate(span, method, params));
@@ -258,7 +321,13 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     fn bind(&mut self, node: Node<'t>, name_field: &str, value_field: &str) {
-        let name = if name_field.is_empty() { first_named(node) } else { node.child_by_field_name(name_field) };
+        // the first named child, past modifiers (Kotlin `const val X`, `private val x`)
+        let name = if name_field.is_empty() {
+            let mut c = node.walk();
+            node.named_children(&mut c).find(|x| !x.kind().contains("comment") && x.kind() != "modifiers")
+        } else {
+            node.child_by_field_name(name_field)
+        };
         let value = if value_field.is_empty() {
             last_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
         } else {
@@ -272,6 +341,9 @@ impl<'a, 't> Extraction<'a, 't> {
             names.into_iter().zip(values).collect()
         } else if names.len() == 1 {
             vec![(name, value)]
+        } else if self.lang == Lang::Go && values.len() == 1 && self.spec.calls.contains(&values[0].kind()) {
+            // `u, err := url.JoinPath(…)`: the first result is the value
+            vec![(names[0], values[0])]
         } else {
             return;
         };
@@ -293,7 +365,7 @@ impl<'a, 't> Extraction<'a, 't> {
         if let [name, value, ..] = args.as_slice() {
             let name = self.unwrap(*name);
             if self.spec.strings.contains(&name.kind()) {
-                let key = self.eval(name, MAX_DEPTH - 1).text();
+                let key = self.eval(name, NAME_DEPTH).text();
                 let b = Binding { value: *value, scope: 0, start: call.start_byte() };
                 self.bindings.entry(key).or_default().push(b);
             }
@@ -418,8 +490,13 @@ impl<'a, 't> Extraction<'a, 't> {
             return None;
         }
         let key = self.unwrap(key);
+        // a map that is also an entry (C# `{ "key", k }` in a collection initializer): two items,
+        // the first a literal
+        if self.spec.maps.contains(&kind) && (n.named_child_count() != 2 || !self.spec.strings.contains(&key.kind())) {
+            return None;
+        }
         let k = if self.spec.strings.contains(&key.kind()) {
-            self.eval(key, MAX_DEPTH - 1).text()
+            self.eval(key, NAME_DEPTH).text()
         } else {
             self.text(key).trim().trim_matches([':', '"', '\'', '$']).trim_end_matches(':').to_owned()
         };
@@ -466,6 +543,24 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         }
+        // `fromHttpUrl(u).queryParam(…).toUriString()`: the URL is the chain's first argument
+        if depth < 4
+            && self.spec.calls.contains(&a.kind())
+            && CHAIN_ENDS.contains(&self.fname(a).to_ascii_lowercase().as_str())
+        {
+            let mut inner = a;
+            for _ in 0..16 {
+                match self.receiver(inner).map(|r| self.unwrap(r)) {
+                    Some(r) if self.spec.calls.contains(&r.kind()) => inner = r,
+                    _ => break,
+                }
+            }
+            if inner.id() != a.id()
+                && let Some(first) = self.args(inner).into_iter().find(|x| self.pair(*x).is_none())
+            {
+                return self.target(first, depth + 1);
+            }
+        }
         // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
         if depth < 4
             && self.spec.calls.contains(&a.kind())
@@ -480,6 +575,26 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         Some(a)
+    }
+
+    /// The identifiers an expression is built from (bounded; not inside calls).
+    fn names_in(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut todo = vec![n];
+        let mut budget = 64;
+        while let Some(x) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            if self.is_name(x) {
+                out.push(x);
+            } else if !self.spec.calls.contains(&x.kind()) || x.id() == n.id() {
+                let mut c = x.walk();
+                todo.extend(x.named_children(&mut c));
+            }
+        }
+        out
     }
 
     fn is_name(&self, n: Node<'_>) -> bool {
@@ -499,7 +614,7 @@ impl<'a, 't> Extraction<'a, 't> {
         for a in self.args(call) {
             if let Some((k, v)) = self.pair(a) {
                 if k.eq_ignore_ascii_case("method") {
-                    return Method::parse(self.eval(self.unwrap(v), MAX_DEPTH - 1).text().trim());
+                    return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
                 }
                 continue;
             }
@@ -510,7 +625,7 @@ impl<'a, 't> Extraction<'a, 't> {
                     if let Some((k, v)) = self.pair(e)
                         && k.eq_ignore_ascii_case("method")
                     {
-                        return Method::parse(self.eval(self.unwrap(v), MAX_DEPTH - 1).text().trim());
+                        return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
                     }
                 }
                 continue;
@@ -561,10 +676,42 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             self.collect(a, default, false, &mut out, 0);
         }
-        // a URL builder with a query map (`Uri.https(host, path, {'key': k})`)
+        // setters on the chain the call is part of (`.url(u).header(…)`, ktor `{ parameter(…) }`)
+        let mut top = call;
+        for _ in 0..12 {
+            match top.parent() {
+                Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
+                    top = p
+                }
+                _ => break,
+            }
+        }
+        self.chain_setters(top, None, &mut out);
+        // a params variable whose encoding is part of the URL (`u + "?" + q.Encode()`, Go)
+        for enc in self.calls_in(url) {
+            if self.fname(enc).eq_ignore_ascii_case("encode")
+                && let Some(q) = self.receiver(enc).filter(|r| self.is_name(*r))
+            {
+                let (name, scope) = (self.text(q), self.scope_of(q));
+                for &c in &self.calls {
+                    if c.start_byte() < enc.start_byte()
+                        && self.receiver(c).is_some_and(|r| self.text(r) == name)
+                        && self.scope_of(c) == scope
+                        && matches!(self.fname(c).to_ascii_lowercase().as_str(), "set" | "add")
+                    {
+                        self.setter_param(c, Some(ParamLocation::Query), &mut out);
+                    }
+                }
+            }
+        }
+        // a URL builder with a query map (`Uri.https(host, path, {'key': k})`) or a query
+        // parameter (`AddQueryString(url, "key", k)`)
         let mut n = url;
         for _ in 0..3 {
             if self.spec.calls.contains(&n.kind()) {
+                if self.setter_param(n, None, &mut out) {
+                    break;
+                }
                 let args = self.args(n);
                 for a in args.iter().skip(1) {
                     self.collect(*a, ParamLocation::Query, false, &mut out, 0);
@@ -576,6 +723,9 @@ impl<'a, 't> Extraction<'a, 't> {
                 _ => break,
             }
         }
+        // the same entry reached twice (through a variable and through the URL builder)
+        let mut seen = HashSet::new();
+        out.retain(|p| seen.insert((p.name.clone(), p.span)));
         out
     }
 
@@ -603,6 +753,12 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.collect(e, loc, in_option, out, depth + 1);
             }
         } else if self.spec.calls.contains(&kind) {
+            // a builder chain (`fromHttpUrl(u).queryParam("key", k).toUriString()`)
+            self.chain_setters(a, None, out);
+            // C# `new Dictionary<…> { { "key", k } }`
+            if let Some(init) = a.child_by_field_name("initializer") {
+                self.collect(init, loc, in_option, out, depth + 1);
+            }
             let args = self.args(a);
             let f = self.fname(a).to_ascii_lowercase();
             if matches!(f.as_str(), "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries") {
@@ -612,12 +768,12 @@ impl<'a, 't> Extraction<'a, 't> {
                     let k = self.unwrap(args[i]);
                     if self.spec.binary.contains(&k.kind()) {
                         if let (Some(l), Some(r)) = (first_named(k), last_named(k)) {
-                            let name = self.eval(l, MAX_DEPTH - 1).text();
+                            let name = self.eval(l, NAME_DEPTH).text();
                             out.extend(self.param(&name, k, r, loc));
                         }
                         i += 1;
                     } else if i + 1 < args.len() && self.spec.strings.contains(&k.kind()) {
-                        let name = self.eval(k, MAX_DEPTH - 1).text();
+                        let name = self.eval(k, NAME_DEPTH).text();
                         out.extend(self.param(&name, k, args[i + 1], loc));
                         i += 2;
                     } else {
@@ -638,6 +794,80 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.collect(v, loc, in_option, out, depth + 1);
             }
         }
+    }
+
+    /// The calls inside an expression (bounded).
+    fn calls_in(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut todo = vec![n];
+        let mut budget = 128;
+        while let Some(x) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            if self.spec.calls.contains(&x.kind()) {
+                out.push(x);
+            }
+            let mut c = x.walk();
+            todo.extend(x.named_children(&mut c));
+        }
+        out
+    }
+
+    /// Setter calls down a builder chain from its outermost call (each receiver in turn), and
+    /// in a trailing lambda of a chain call (ktor `client.get(u) { parameter("key", k) }`).
+    fn chain_setters(&self, top: Node<'t>, loc: Option<ParamLocation>, out: &mut Vec<Param>) {
+        let mut n = Some(top);
+        for _ in 0..32 {
+            let Some(call) = n.filter(|c| self.spec.calls.contains(&c.kind())) else { break };
+            self.setter_param(call, loc, out);
+            let mut c = call.walk();
+            let lambdas: Vec<Node<'t>> =
+                call.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+            for l in lambdas {
+                for stmt in self.calls_in(l) {
+                    self.setter_param(stmt, loc, out);
+                }
+            }
+            n = self.receiver(call).or_else(|| first_named(call).filter(|f| self.spec.calls.contains(&f.kind())));
+            if let Some(r) = n.filter(|r| !self.spec.calls.contains(&r.kind())) {
+                // `a.b().c()`: the receiver of `c` is the member `a.b()` in some grammars
+                n = first_named(r).filter(|f| self.spec.calls.contains(&f.kind()));
+            }
+        }
+    }
+
+    /// A setter adding a query parameter or header: `queryParam("key", k)` (Spring),
+    /// `addQueryParameter` (OkHttp), `parameter` (ktor), `AddQueryString(url, "key", k)` (C#),
+    /// `header(…)`; with `loc`, any two-argument call (`q.Set("key", k)` on Go `url.Values`).
+    fn setter_param(&self, call: Node<'t>, loc: Option<ParamLocation>, out: &mut Vec<Param>) -> bool {
+        let f = self.fname(call).to_ascii_lowercase();
+        let loc = match loc {
+            Some(l) => l,
+            None if QUERY_SETTERS.contains(&f.as_str()) => ParamLocation::Query,
+            None if HEADER_SETTERS.contains(&f.as_str()) => ParamLocation::Header,
+            None => return false,
+        };
+        let args: Vec<Node<'t>> = self.args(call).into_iter().filter(|a| self.pair(*a).is_none()).collect();
+        let (k, v) = match (f.as_str(), args.as_slice()) {
+            ("addquerystring", [_, k, v]) | (_, [k, v]) if f != "addquerystring" || args.len() == 3 => (*k, *v),
+            ("addquerystring", [_, map]) => {
+                self.collect(*map, ParamLocation::Query, true, out, 1);
+                return true;
+            }
+            _ => return false,
+        };
+        let k = self.unwrap(k);
+        if !self.spec.strings.contains(&k.kind()) {
+            return false;
+        }
+        let name = self.eval(k, NAME_DEPTH).text();
+        if let Some(mut p) = self.param(&name, k, v, loc) {
+            p.span = Span::new(k.start_byte(), self.unwrap(v).end_byte());
+            out.push(p);
+        }
+        true
     }
 
     /// A parameter for entry `name: value`, when the name is a key name or (in headers) a
@@ -715,9 +945,24 @@ impl<'a, 't> Extraction<'a, 't> {
     fn is_builder(&self, call: Node<'_>) -> bool {
         let f = self.fname(call).to_ascii_lowercase();
         FORMAT_FNS.contains(&f.as_str())
-            || WRAP_FNS.contains(&f.as_str())
+            || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
+            || f == "addquerystring"
             || JOIN_FNS.contains(&f.as_str())
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
+    }
+
+    /// `Request.Builder().url(u)`, `newBuilder().uri(u)`: a setter on a builder chain takes the
+    /// URL the request is sent to; it does not build one (the argument is the URL).
+    fn is_chain_setter(&self, call: Node<'_>) -> bool {
+        let recv = call.child_by_field_name("object").or_else(|| {
+            let callee = call.child_by_field_name("function").or_else(|| first_named(call))?;
+            (callee.id() != call.id() && callee.named_child_count() >= 2).then(|| first_named(callee)).flatten()
+        });
+        let mut c = call.walk();
+        let list = call.child_by_field_name("arguments").or_else(|| {
+            call.named_children(&mut c).find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments"))
+        });
+        recv.is_some_and(|r| self.spec.calls.contains(&r.kind())) && list.is_some_and(|l| l.named_child_count() == 1)
     }
 
     fn concat_op(&self, n: Node<'_>) -> Option<&'a str> {
@@ -985,6 +1230,10 @@ impl<'a, 't> Extraction<'a, 't> {
             let base = self.eval(self.unwrap(positional[1]), depth + 1);
             return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
         }
+        if f == "addquerystring" && !positional.is_empty() {
+            // `QueryHelpers.AddQueryString(url, …)`: the URL; its parameters are read by `params_of`
+            return self.eval(self.unwrap(positional[0]), depth + 1);
+        }
         if WRAP_FNS.contains(&f.as_str()) && positional.len() == 1 {
             return self.eval(self.unwrap(positional[0]), depth + 1);
         }
@@ -1121,6 +1370,9 @@ fn method_word(name: &str) -> Option<Method> {
                     "forstring",
                     "string",
                     "request",
+                    "stringasync",
+                    "streamasync",
+                    "bytearrayasync",
                 ]
                 .iter()
                 .any(|s| rest.trim_start_matches('_') == s.trim_start_matches('_'))

@@ -205,7 +205,8 @@ static CSHARP: Spec = Spec {
     calls: &["invocation_expression", "object_creation_expression"],
     assigns: &[("variable_declarator", "name", ""), ("assignment_expression", "left", "right")],
     maps: &["initializer_expression", "anonymous_object_creation_expression"],
-    pairs: &["assignment_expression", "name_equals"],
+    // `{ "key", k }` inside a collection initializer is an entry
+    pairs: &["assignment_expression", "name_equals", "initializer_expression"],
     wrappers: WRAPPERS,
     scopes: &["method_declaration", "constructor_declaration", "lambda_expression", "local_function_statement"],
 };
