@@ -117,4 +117,4 @@ macro_rules! languages {
     };
 }
 
-languages!(python);
+languages!(python, rust);
