@@ -117,7 +117,7 @@ macro_rules! languages {
     };
 }
 
-languages!(python, javascript, typescript, php, ruby, shell, go, java, kotlin, csharp, dart, notebook, markdown);
+languages!(python, javascript, typescript, php, ruby, shell, go, java, kotlin, csharp, dart, rust, notebook, markdown);
 
 /// The human report underlines the key where the code builds it: the `{API_KEY}` of an
 /// f-string over a constant, the `"key": …` entry of a params map two lines below the URL.

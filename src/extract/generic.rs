@@ -238,7 +238,10 @@ impl GenericExtractor {
             })
             .collect();
         let mut lines = lines;
+        let mut declarations = Vec::new();
         if let Some(l) = lang {
+            declarations = l.declarations;
+            declarations.sort_unstable();
             for mut c in l.candidates {
                 let line = file.position(c.span.start).line;
                 if c.method.is_none() {
@@ -254,7 +257,7 @@ impl GenericExtractor {
             out.sort_by_key(|c| (c.span.start, c.span.end));
             lines = out.iter().map(|c| file.position(c.span.start).line).collect();
         }
-        self.attach_fields(file, &lines, &mut out, deadline);
+        self.attach_fields(file, &lines, &mut out, &declarations, deadline);
         let timed_out = deadline.passed();
         (out, timed_out)
     }
@@ -292,8 +295,16 @@ impl GenericExtractor {
             .map(|(_, m)| *m)
     }
 
-    /// Key fields (`"key": …`) near URLs: each goes to the nearest URL by line, within the window.
-    fn attach_fields(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate], deadline: Deadline) {
+    /// Key fields (`"key": …`) near URLs: each goes to the nearest URL by line, within the window;
+    /// not inside `declarations` (sorted), where `key: Type` declares rather than sends a key.
+    fn attach_fields(
+        &self,
+        file: &SourceFile,
+        lines: &[usize],
+        out: &mut [Candidate],
+        declarations: &[Span],
+        deadline: Deadline,
+    ) {
         let lines = &lines[..out.len()];
         if out.is_empty() {
             return;
@@ -308,6 +319,9 @@ impl GenericExtractor {
             let setter = m.get(3).map(|f| f.as_str().to_ascii_lowercase());
             if inside_url(out, whole.start()) {
                 continue; // part of a URL's own query string
+            }
+            if inside(declarations, whole.start()) {
+                continue; // `fn f(key: &str)`, `struct Q { key: String }`
             }
             let line = file.position(whole.start()).line;
             let Some(idx) = nearest(out, lines, line, whole.start()) else { continue };

@@ -120,6 +120,9 @@ pub struct LangOut {
     pub comments: Vec<Span>,
     /// Expressions already turned into candidates: the generic extractor skips URLs inside them.
     pub covered: Vec<Span>,
+    /// Declarations (function signatures, struct definitions): a `key: Type` there declares a
+    /// key rather than sends one, so the generic extractor attaches no key field from them.
+    pub declarations: Vec<Span>,
 }
 
 impl LangOut {
@@ -135,7 +138,7 @@ impl LangOut {
                 m.src = f(m.src);
             }
         }
-        for s in self.comments.iter_mut().chain(self.covered.iter_mut()) {
+        for s in self.comments.iter_mut().chain(self.covered.iter_mut()).chain(self.declarations.iter_mut()) {
             *s = f(*s);
         }
     }
@@ -145,6 +148,7 @@ impl LangOut {
         self.candidates.extend(other.candidates);
         self.comments.extend(other.comments);
         self.covered.extend(other.covered);
+        self.declarations.extend(other.declarations);
     }
 }
 
