@@ -23,6 +23,20 @@ const MAX_DEPTH: u8 = 24;
 /// Depth left to evaluate a literal used as a name (a map key, a method): Dart wraps a literal
 /// in two string nodes, so one level is not enough.
 const NAME_DEPTH: u8 = MAX_DEPTH - 4;
+/// Parameter lists and type bodies: a `key: Type` there is a declaration, not a field sent.
+const PARAMETER_LISTS: &[&str] = &[
+    "parameters",
+    "lambda_parameters",
+    "formal_parameters",
+    "parameter_list",
+    "function_value_parameters",
+    "formal_parameter_list",
+    "method_parameters",
+    "block_parameters",
+    "object_type",
+    "interface_body",
+    "class_parameters",
+];
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -143,6 +157,10 @@ impl<'a, 't> Extraction<'a, 't> {
             if kind.contains("comment") || self.is_docstring(node) {
                 out.comments.push(Self::span(node));
                 continue;
+            }
+            if PARAMETER_LISTS.contains(&kind) {
+                // `def f(key: str)`, `function f(key: string)`: declares a key, sends none
+                out.declarations.push(Self::span(node));
             }
             if self.spec.scopes.contains(&kind) {
                 self.scopes.push((node.start_byte(), node.end_byte(), node.id()));
