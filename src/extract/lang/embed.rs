@@ -452,7 +452,8 @@ impl Reader<'_> {
         let start = self.at;
         let mut i = start + 1;
         loop {
-            i += memchr::memchr2(b'"', b'\\', &self.b[i..])?;
+            // a trailing backslash can step past the end: that string is unterminated
+            i += memchr::memchr2(b'"', b'\\', self.b.get(i..)?)?;
             if self.b[i] == b'\\' {
                 i += 2;
                 continue;
