@@ -77,6 +77,20 @@ seed_corpus() { # target
             printf '%s\n' 'exclude = ["a/[b", "**/x/**/*.{js,ts}", "/abs/", "./rel", "!neg"]' >"$tmp/globs.toml"
             find "$root" -maxdepth 1 -name '*.toml' -exec cp {} "$tmp/" \;
             ;;
+        lang_extract)
+            # each language fixture, behind the byte that picks its file name (PATHS in the target)
+            python3 - "$root/tests/fixtures/languages" "$tmp" <<'PY'
+import os, sys
+order = ["py", "js", "ts", "tsx", "php", "java", "kt", "go", "rb", "cs", "dart", "sh", "rs", "ipynb", "md"]
+src, out = sys.argv[1], sys.argv[2]
+for dirpath, _, files in os.walk(src):
+    for i, f in enumerate(sorted(files)):
+        ext = f.rsplit(".", 1)[-1]
+        if ext in order:
+            data = open(os.path.join(dirpath, f), "rb").read()
+            open(os.path.join(out, f"{ext}-{abs(hash(dirpath))}-{i}"), "wb").write(bytes([order.index(ext)]) + data)
+PY
+            ;;
         *)
             find "$root/tests/fixtures" -type f -size -64k -exec cp --backup=numbered {} "$tmp/" \;
             ;;
