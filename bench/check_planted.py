@@ -7,6 +7,10 @@ A planted call counts as found when a finding is in its file on one of its lines
 found with the right rule when that finding's rule is the expected one. Decoys (in ignored files
 and in binaries) and v4 calls must have no finding. Findings elsewhere are listed as "other":
 the filler holds no Voiso call, so each of them is a false positive worth a look.
+Calls "built in code" (the manifest's `built_in_code`: URL assembled across statements) are a
+separate category, reported on their own line and per construct, with a stricter count too (a
+finding on the line that places the key, not only on the base-URL constant's line); --strict does
+not count them.
 Exit 0 always, unless --strict: then 1 when a planted call is missed or a decoy is reported.
 """
 
@@ -66,6 +70,17 @@ def main() -> int:
             missed.append(rec)
         elif rec["expected_rule"] not in {f.get("rule") for f in h}:
             wrong_rule.append((rec, sorted({str(f.get("rule")) for f in h})))
+    # built in code (gen_corpus.py --built-in): a separate category, counted on its own
+    built = man.get("built_in_code", [])
+    b_missed, b_wrong, b_keyline = [], [], 0
+    for rec in built:
+        h = hits(rec)
+        if not h:
+            b_missed.append(rec)
+        elif rec["expected_rule"] not in {f.get("rule") for f in h}:
+            b_wrong.append((rec, sorted({str(f.get("rule")) for f in h})))
+        # stricter: a finding on the line that places the key, not only on the base-URL constant
+        b_keyline += any(f.get("line") == rec["line"] for f in h)
     v4_flagged = [(rec, h) for rec in man["clean_v4"] if (h := hits(rec))]
     decoys = [(rec, h) for rec in man["ignored_decoys"] if (h := hits(rec))]
     bins = [(rec, h) for rec in man["binary_decoys"] if (h := hits(rec, by_line=False))]
@@ -78,6 +93,21 @@ def main() -> int:
         print(f"  missed {rec['id']} {rec['kind']:<5} {rec['form']:<6} {rec['path']}:{rec['line']}  {rec['method']} {rec['url']}")
     for rec, rules in wrong_rule[:15]:
         print(f"  rule   {rec['id']} {rec['path']}:{rec['line']} expected {rec['expected_rule']}, got {', '.join(rules)}")
+    if built:
+        nb = len(built)
+        print(f"built-in-code legacy calls found: {nb - len(b_missed)}/{nb} "
+              f"(with the expected rule: {nb - len(b_missed) - len(b_wrong)}/{nb}; "
+              f"a finding on the key's line: {b_keyline}/{nb})")
+        by_c: dict[str, list[int]] = {}
+        for rec in built:
+            c = by_c.setdefault(rec["construct"], [0, 0])
+            c[1] += 1
+            c[0] += rec not in b_missed
+        print("  by construct: " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(by_c.items())))
+        for rec in b_missed[:25]:
+            print(f"  missed {rec['id']} {rec['construct']:<16} {rec['path']}:{rec['line']}  {rec['method']} {rec['url']}")
+        for rec, rules in b_wrong[:15]:
+            print(f"  rule   {rec['id']} {rec['path']}:{rec['line']} expected {rec['expected_rule']}, got {', '.join(rules)}")
     print(f"v4 calls with a finding: {len(v4_flagged)}/{len(man['clean_v4'])}")
     for rec, h in v4_flagged[:5]:
         print(f"  {rec['id']} {rec['path']}:{rec['line']} {', '.join(sorted({str(f.get('rule')) for f in h}))}")

@@ -25,6 +25,11 @@ What the tree holds (sizes scale with --size-mb):
 * 50 planted legacy Voiso calls in tracked text files (key in path, `?key=`,
   `curl -G --data-urlencode "key=..."`, Bearer calls to /api/dialer/v1/...),
   plus a few v4 calls that need no finding (clean_v4).
+* 20 legacy Voiso calls "built in code" (built_in_code, --built-in N): a base-URL
+  constant, then an f-string / Sprintf / String.format / concatenation / Ruby
+  interpolation / params map that adds the key a few lines later. Drawn from a
+  second Random (seed + BUILT_SEED_OFFSET) into files that hold no other snippet,
+  so everything above stays byte-identical for a given seed.
 
 The expected locations are written to DIR/../<basename(DIR)>.planted.json,
 outside the tree; it is written last, so its presence means the tree is complete.
@@ -829,6 +834,163 @@ def snippet(kind: str, g: G, method: str, url: str, form: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# "Built in code": legacy Voiso calls whose URL is assembled across statements (a base-URL
+# constant, then an f-string / Sprintf / concatenation / params map that adds the key). A
+# separate category with its own seeded Random (seed + BUILT_SEED_OFFSET), attached only to
+# files that hold no other snippet, so the 50 planted calls above and every other byte of the
+# tree stay the same for a given seed (--built-in 0 gives exactly the tree of earlier versions).
+
+BUILT_SEED_OFFSET = 0xB0117  # "built": any constant; only keeps this stream apart from the main one
+
+# (construct, kind, form): the order of the first 20; more are taken round-robin
+BUILT_TEMPLATES = [
+    ("py-fstring", "py", "path"), ("py-params", "py", "query"), ("js-axios-params", "js", "query"),
+    ("ts-template", "ts", "path"), ("go-sprintf", "go", "path"), ("php-concat", "php", "path"),
+    ("java-format", "java", "path"), ("rb-interp", "rb", "path"), ("py-fstring", "py", "path"),
+    ("py-params", "py", "query"), ("go-values", "go", "query"), ("php-build-query", "php", "query"),
+    ("js-axios-params", "js", "query"), ("ts-template", "ts", "path"), ("go-sprintf", "go", "path"),
+    ("java-format", "java", "path"), ("rb-encode-form", "rb", "query"), ("py-fstring", "py", "path"),
+    ("py-params", "py", "query"), ("php-concat", "php", "path"),
+]
+
+
+def built_snippet(construct: str, g: G, method: str, host: str, base_path: str, tail: str,
+                  query: dict) -> tuple[str, str]:
+    """(source text, needle): text of one whole chunk; needle is a substring of the line that
+    places the key (the f-string, the params entry, the Sprintf ...)."""
+    base = f"https://{host}{base_path}"
+    post = method in ("POST", "PUT")
+    if construct == "py-fstring":
+        const = g.r.choice(["VOISO_BASE", "VOISO_API_URL", "VOISO_URL"])
+        call = f'requests.{method.lower()}(f"{{{const}}}/{{api_key}}{tail}"'
+        body = ['"""' + g.sentence() + '."""', 'api_key = os.environ["VOISO_API_KEY"]']
+        if post:
+            body.append('payload = {"agent": agent, "number": number}')
+            call += ", data=payload"
+        body += [f"resp = {call}, timeout=10)", "resp.raise_for_status()", "return resp.json()"]
+        return (f'{const} = "{base}"\n\n\ndef voiso_{g.fn_sn()}(agent, number):\n{indent(chr(10).join(body), 4)}\n\n\n',
+                "{api_key}")
+    if construct == "py-params":
+        const = g.r.choice(["VOISO_CDR_URL", "CDR_ENDPOINT", "VOISO_REPORTS"])
+        extra = "".join(f', "{k}": {v}' for k, v in query.items())
+        body = ['"""' + g.sentence() + '."""', 'k = os.environ["VOISO_API_KEY"]', "resp = requests.get(",
+                f"    {const},", f'    params={{"key": k{extra}}},', "    timeout=10,", ")",
+                "resp.raise_for_status()", "return resp.json()"]
+        return (f'{const} = "{base}{tail}"\n\n\ndef voiso_{g.fn_sn()}(page=1):\n{indent(chr(10).join(body), 4)}\n\n\n',
+                'params={"key": k')
+    if construct == "js-axios-params":
+        const = g.r.choice(["VOISO_BASE", "BASE", "voisoBase"])
+        extra = "".join(f", {k}: {v}" for k, v in query.items())
+        body = [f"const res = await axios.get(`${{{const}}}{tail}`, {{", f"  params: {{ key: apiKey{extra} }},",
+                "  timeout: 10000,", "});", "return res.data;"]
+        return (f"const {const} = '{base}';\n\nexport async function voiso{g.fn_cc().capitalize()}(apiKey, page = 1) {{\n"
+                f"{indent(chr(10).join(body), 2)}\n}}\n\n", "params: { key: apiKey")
+    if construct == "ts-template":
+        const = g.r.choice(["VOISO_API", "VOISO_BASE_URL"])
+        opts = f"method: '{method}'" + (", body: JSON.stringify({ agent, number })" if post else "")
+        body = ["const apiKey = process.env.VOISO_API_KEY ?? '';", f"const url = `${{{const}}}/${{apiKey}}{tail}`;",
+                f"const res = await fetch(url, {{ {opts} }});", "return res.json();"]
+        return (f"const {const} = '{base}';\n\nexport async function voiso{g.fn_cc().capitalize()}(agent: string, number: string): "
+                f"Promise<unknown> {{\n{indent(chr(10).join(body), 2)}\n}}\n\n", "${apiKey}")
+    mconst = {"GET": "http.MethodGet", "POST": "http.MethodPost", "PUT": "http.MethodPut"}[method]
+    if construct == "go-sprintf":
+        body = [f'u := fmt.Sprintf("%s/%s{tail}", voisoBase, key)',
+                f"req, err := http.NewRequestWithContext(ctx, {mconst}, u, nil)", "if err != nil {", "\treturn nil, err", "}",
+                "return http.DefaultClient.Do(req)"]
+        nm = "Voiso" + g.pc()
+        return (f'const voisoBase = "{base}"\n\n// {nm} {g.sentence()}.\n'
+                f"func {nm}(ctx context.Context, key string) (*http.Response, error) {{\n{_tabify(chr(10).join(body))}\n}}\n\n",
+                "fmt.Sprintf(")
+    if construct == "go-values":
+        body = ["q := url.Values{}", 'q.Set("key", key)'] + [f'q.Set("{k}", "{v}")' for k, v in query.items()]
+        body += [f'req, err := http.NewRequestWithContext(ctx, {mconst}, voisoReports+"{tail}?"+q.Encode(), nil)',
+                 "if err != nil {", "\treturn nil, err", "}", "return http.DefaultClient.Do(req)"]
+        nm = "Voiso" + g.pc()
+        return (f'const voisoReports = "{base}"\n\n// {nm} {g.sentence()}.\n'
+                f"func {nm}(ctx context.Context, key string) (*http.Response, error) {{\n{_tabify(chr(10).join(body))}\n}}\n\n",
+                'q.Set("key", key)')
+    if construct in ("php-concat", "php-build-query"):
+        if construct == "php-concat":
+            build = [f"$url = $base . '/' . $key . '{tail}';"]
+            needle = "$base . '/' . $key"
+        else:
+            extra = "".join(f", '{k}' => {v}" for k, v in query.items())
+            build = [f"$url = $base . '{tail}?' . http_build_query(['key' => $key{extra}]);"]
+            needle = "'key' => $key"
+        body = ["$base = self::VOISO_BASE;", "$key = getenv('VOISO_API_KEY');"] + build + ["$ch = curl_init($url);"]
+        if method != "GET":
+            body += [f"curl_setopt($ch, CURLOPT_CUSTOMREQUEST, '{method}');",
+                     "curl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query(['agent' => $agent, 'number' => $number]));"]
+        body += ["curl_setopt($ch, CURLOPT_RETURNTRANSFER, true);", "return json_decode(curl_exec($ch), true);"]
+        m = (f"private const VOISO_BASE = '{base}';\n\npublic function voiso{g.fn_cc().capitalize()}(string $agent, string $number): array\n"
+             f"{{\n{indent(chr(10).join(body), 4)}\n}}")
+        return indent(m, 4) + "\n\n", needle
+    if construct == "java-format":
+        body = ['String apiKey = System.getenv("VOISO_API_KEY");', f'String url = String.format("%s/%s{tail}", VOISO_BASE, apiKey);',
+                "HttpRequest request = HttpRequest.newBuilder()", "    .uri(URI.create(url))",
+                f"    .{method}(HttpRequest.BodyPublishers.ofString(body))" if post else "    .GET()", "    .build();",
+                "return client.send(request, HttpResponse.BodyHandlers.ofString());"]
+        m = (f'private static final String VOISO_BASE = "{base}";\n\n/** {g.sentence()}. */\n'
+             f"public HttpResponse<String> voiso{g.fn_cc().capitalize()}(String body) throws Exception {{\n{indent(chr(10).join(body), 4)}\n}}")
+        return indent(m, 4) + "\n\n", "String.format("
+    if construct in ("rb-interp", "rb-encode-form"):
+        if construct == "rb-interp":
+            build = [f'uri = URI("#{{VOISO_BASE}}/#{{api_key}}{tail}")']
+            needle = "#{api_key}"
+        else:
+            extra = "".join(f", {k}: {v}" for k, v in query.items())
+            build = [f'uri = URI("#{{VOISO_BASE}}{tail}")', f"uri.query = URI.encode_www_form(key: api_key{extra})"]
+            needle = "encode_www_form(key: api_key"
+        body = ['api_key = ENV.fetch("VOISO_API_KEY")'] + build
+        if post:
+            body.append('Net::HTTP.post_form(uri, "agent" => agent, "number" => number)')
+        else:
+            body.append("JSON.parse(Net::HTTP.get(uri))")
+        m = f'VOISO_BASE = "{base}"\n\n# {g.sentence()}.\ndef voiso_{g.fn_sn()}(agent, number)\n{indent(chr(10).join(body), 2)}\nend'
+        return indent(m, 2) + "\n\n", needle
+    raise ValueError(construct)
+
+
+def choose_built_in(seed: int, p: Planner, n: int) -> None:
+    """Attach `n` built-in-code snippets (fs.built) to tracked files that hold no other snippet.
+    Uses only its own Random: the main stream, and so the rest of the tree, is unchanged."""
+    if n <= 0:
+        return
+    g = G(random.Random(seed + BUILT_SEED_OFFSET))
+    by_kind: dict[str, list[FileSpec]] = {}
+    for fs in p.files:
+        if fs.cat == "tracked" and not fs.plant and fs.kind not in ("minjs", "lock") and fs.size <= 200_000:
+            by_kind.setdefault(fs.kind, []).append(fs)
+    avail = [t for t in BUILT_TEMPLATES if by_kind.get(t[1])]
+    if not avail:
+        return
+    taken: set[str] = set()
+    for i in range(n):
+        construct, kind, form = BUILT_TEMPLATES[i % len(BUILT_TEMPLATES)]
+        if not by_kind.get(kind):  # a small corpus has few project kinds: another construct
+            construct, kind, form = g.r.choice(avail)
+        free = [fs for fs in by_kind[kind] if fs.rel not in taken]
+        fs = g.r.choice(free or by_kind[kind])
+        taken.add(fs.rel)
+        host = g.r.choice(VOISO_HOSTS)
+        if form == "path":
+            method, epath, ep = g.r.choice(PATH_EPS)
+            base_path, _, tail = epath.partition("/{KEY}")
+            query: dict = {}
+        else:
+            method, epath, ep = g.r.choice(QUERY_EPS)
+            p_, _, q = epath.partition("?")
+            base_path, tail = p_[:7], p_[7:]  # "/api/v2" + "/cdr/teams"
+            query = {k: v for k, _, v in (kv.partition("=") for kv in q.split("&")) if k != "key"}
+        text, needle = built_snippet(construct, g, method, host, base_path, tail, query)
+        url = f"https://{host}{base_path}" + (f"/<key>{tail}" if form == "path" else f"{tail}?key=<key>")
+        rec = {"id": f"B{i + 1:03d}", "kind": kind, "form": form, "construct": construct, "endpoint": ep,
+               "method": method, "url": url, "expected_rule": EXPECTED_RULE[form],
+               "_text": text, "_needle": needle, "_at": g.r.random()}
+        fs.built = (fs.built or []) + [rec]
+
+
+# --------------------------------------------------------------------------------------------
 # The plan: every file's path, kind, size and category, before any byte is written.
 
 ARCHETYPES = {
@@ -865,10 +1027,10 @@ BIN_TYPES = [  # (ext, magic with an early NUL)
 
 
 class FileSpec:
-    __slots__ = ("rel", "kind", "size", "cat", "plant")
+    __slots__ = ("rel", "kind", "size", "cat", "plant", "built")
 
     def __init__(self, rel: str, kind: str, size: int, cat: str):
-        self.rel, self.kind, self.size, self.cat, self.plant = rel, kind, size, cat, None
+        self.rel, self.kind, self.size, self.cat, self.plant, self.built = rel, kind, size, cat, None, None
 
 
 def file_size(g: G) -> int:
@@ -1059,6 +1221,10 @@ def assemble(g: G, pools: Pools, fs: FileSpec) -> tuple[bytes, list[dict]]:
             i = g.num(0, len(chunks))
             chunks.insert(i, b"\0PLANT%d\0" % len(marks))
             marks.append(pl)
+    if fs.built:  # positions drawn in choose_built_in (its own Random), not from g
+        for pl in fs.built:
+            chunks.insert(min(int(pl["_at"] * (len(chunks) + 1)), len(chunks)), b"\0PLANT%d\0" % len(marks))
+            marks.append(pl)
     body = sep_b.join(chunks)
     if fs.kind == "minjs":
         body = re.sub(rb"\n\s*", b"", body)
@@ -1078,6 +1244,8 @@ def assemble(g: G, pools: Pools, fs: FileSpec) -> tuple[bytes, list[dict]]:
         nlines = pl["_text"].rstrip("\n").count("\n")
         rec = {k: v for k, v in pl.items() if not k.startswith("_")}
         rec.update(path=fs.rel, line=start_line + url_off, span=[start_line, start_line + nlines])
+        if "construct" in rec:  # built in code: the base-URL constant is the snippet's first line
+            rec["base_line"] = start_line
         found.append(rec)
     return data, found
 
@@ -1172,6 +1340,9 @@ def main() -> int:
     ap.add_argument("--size-mb", type=float, default=1024.0, help="total bytes to write, in MiB (default 1024)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--plants", type=int, default=50, help="legacy Voiso calls to plant (default 50)")
+    ap.add_argument("--built-in", type=int, default=20,
+                    help="legacy Voiso calls built in code (URL assembled across statements; default 20; "
+                         "0 gives the tree of versions before this category)")
     ap.add_argument("--force", action="store_true", help="delete --out first if it exists")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args()
@@ -1191,6 +1362,7 @@ def main() -> int:
     pools = Pools(g)
     p, _tracked_dirs = plan(g, total)
     bin_urls = choose_plants(g, p, a.plants, n_v4=8, n_decoys=40, n_bin_decoys=8)
+    choose_built_in(a.seed, p, a.built_in)
     t_plan = time.time() - t0
 
     os.makedirs(out, exist_ok=True)
@@ -1199,7 +1371,7 @@ def main() -> int:
     made_dirs: set[str] = set()
     stats = {"files": 0, "bytes": 0, "tracked_text_files": 0, "tracked_text_bytes": 0, "ignored_files": 0,
              "ignored_bytes": 0, "binary_files": 0, "binary_bytes": 0, "by_ext": {}}
-    planted, clean, decoys, bdecoys = [], [], [], []
+    planted, clean, decoys, bdecoys, built = [], [], [], [], []
     max_depth = 0
     for fs in p.files:
         d = os.path.dirname(fs.rel)
@@ -1214,7 +1386,8 @@ def main() -> int:
         else:
             data, found = assemble(g, pools, fs)
             for rec in found:
-                (decoys if fs.cat == "ignored" else clean if rec["form"] == "v4" else planted).append(rec)
+                (built if "construct" in rec else decoys if fs.cat == "ignored" else
+                 clean if rec["form"] == "v4" else planted).append(rec)
         with open(os.path.join(out, fs.rel), "wb") as fh:
             fh.write(data)
         n = len(data)
@@ -1234,7 +1407,7 @@ def main() -> int:
     stats["max_dir_depth"] = max_depth
     stats["scanned_bytes"] = stats["tracked_text_bytes"] + stats["binary_bytes"]  # not ignored
     stats["by_ext"] = {k: {"files": v[0], "bytes": v[1]} for k, v in sorted(stats["by_ext"].items())}
-    for lst in (planted, clean, decoys):
+    for lst in (planted, clean, decoys, built):
         lst.sort(key=lambda r: r["id"])
     elapsed = time.time() - t0
     doc = {
@@ -1246,6 +1419,13 @@ def main() -> int:
         "stats": stats, "planted": planted, "clean_v4": clean, "ignored_decoys": decoys, "binary_decoys": bdecoys,
         "seconds": round(elapsed, 1),
     }
+    if a.built_in > 0:  # absent with --built-in 0, so that manifest matches earlier versions too
+        doc["built_in_code"] = built
+        doc["built_in_note"] = (
+            "built_in_code: legacy Voiso calls whose URL is assembled across statements (a base-URL constant, then "
+            "an f-string, Sprintf, String.format, concatenation, interpolation or a params map that adds the key); "
+            "a separate category from `planted`, generated from random.Random(seed + %d). line = the line that "
+            "places the key, base_line = the constant's line, span = the whole snippet." % BUILT_SEED_OFFSET)
     with open(manifest + ".tmp", "w") as fh:
         json.dump(doc, fh, indent=1)
     os.replace(manifest + ".tmp", manifest)
@@ -1254,7 +1434,7 @@ def main() -> int:
         print(f"gen_corpus: {out}: {stats['files']} files in {stats['dirs']} dirs, {mb:.1f} MiB "
               f"(tracked text {stats['tracked_text_bytes'] / (1 << 20):.1f}, ignored {stats['ignored_bytes'] / (1 << 20):.1f}, "
               f"binary {stats['binary_bytes'] / (1 << 20):.1f}); planted {len(planted)}, clean v4 {len(clean)}, "
-              f"ignored decoys {len(decoys)}, binary decoys {len(bdecoys)}; "
+              f"ignored decoys {len(decoys)}, binary decoys {len(bdecoys)}, built in code {len(built)}; "
               f"{elapsed:.1f}s (pools {pools.build_s:.1f}s, plan {t_plan:.1f}s)", file=sys.stderr)
         print(f"gen_corpus: expected locations in {manifest}", file=sys.stderr)
     return 0
