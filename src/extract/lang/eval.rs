@@ -37,6 +37,9 @@ const PARAMETER_LISTS: &[&str] = &[
     "interface_body",
     "class_parameters",
 ];
+/// Functions that turn a map into a query string.
+const QUERY_BUILDERS: &[&str] =
+    &["http_build_query", "urlsearchparams", "urlencode", "encode_www_form", "build_query", "stringify", "encode"];
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -281,9 +284,11 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 users.push(call);
             }
+            // a query string built inside the URL (`'?' . http_build_query(['key' => $k])`)
+            let inline = self.inline_query(root);
             if users.is_empty() {
                 if !consumed.contains(&root.id()) {
-                    out.candidates.push(t.into_candidate(span, None, Vec::new()));
+                    out.candidates.push(t.into_candidate(span, None, inline));
                 }
                 continue;
             }
@@ -295,7 +300,8 @@ impl<'a, 't> Extraction<'a, 't> {
                 if any_method && method.is_none() {
                     continue;
                 }
-                let params = self.params_of(call, root, method);
+                let mut params = self.params_of(call, root, method);
+                params.extend(inline.iter().cloned());
                 if emitted.insert((span, method)) {
                     out.candidates.push(t.clone().into_candidate(span, method, params));
                 }
@@ -679,6 +685,32 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         None
+    }
+
+    /// Key entries of query-string builders called inside a URL expression:
+    /// `http_build_query([…])`, `URLSearchParams({…})`, `urlencode({…})`, `URI.encode_www_form(…)`.
+    fn inline_query(&self, root: Node<'t>) -> Vec<Param> {
+        let mut out = Vec::new();
+        let mut todo = vec![root];
+        let mut budget = 2048;
+        while let Some(n) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            if self.spec.calls.contains(&n.kind()) {
+                let f = self.fname(n).to_ascii_lowercase();
+                if QUERY_BUILDERS.contains(&f.as_str()) {
+                    for a in self.args(n) {
+                        self.collect(a, ParamLocation::Query, true, &mut out, 0);
+                    }
+                    continue;
+                }
+            }
+            let mut c = n.walk();
+            todo.extend(n.named_children(&mut c));
+        }
+        out
     }
 
     /// Parameters and headers passed to a call beside its URL.
