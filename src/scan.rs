@@ -121,7 +121,7 @@ impl<'c> Engine<'c> {
     pub fn scan_bytes(&self, path: &str, bytes: &[u8]) -> Result<Option<FileReport>, Skip> {
         let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         if !utf16 {
-            if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+            if memchr::memchr(0, &bytes[..bytes.len().min(walk::BINARY_SNIFF)]).is_some() {
                 return Err(Skip::Binary);
             }
             if !self.prefilter.is_match(bytes) {
@@ -235,6 +235,9 @@ impl<'c> Engine<'c> {
                                 human_size(opts.max_file_size)
                             ),
                         });
+                    }
+                    Ok(Err(Skip::Binary)) => {
+                        binary.fetch_add(1, Ordering::Relaxed);
                     }
                     Ok(Err(_)) => {}
                     Ok(Ok(())) => match self.scan_guarded(&shown, &buf) {

@@ -51,6 +51,9 @@ pub enum Skip {
     NotAFile,
 }
 
+/// How many leading bytes are looked at for a NUL byte (binary detection).
+pub const BINARY_SNIFF: usize = 8192;
+
 /// Read a regular file into `buf` (reused across files on one thread), after the size check.
 /// Returns `Ok(Err(skip))` for files skipped by policy.
 pub fn read_file(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> std::io::Result<Result<(), Skip>> {
@@ -64,7 +67,16 @@ pub fn read_file(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> std::io::Resu
     }
     buf.clear();
     // `take` bounds the read even if the file grew since the size check.
-    file.take(max_size + 1).read_to_end(buf)?;
+    let mut file = file.take(max_size + 1);
+    // the first 8 KiB decide whether the file is binary (a NUL byte, no UTF-16 byte-order mark),
+    // as `Engine::scan_bytes` does: then the rest is never read (a tree of `.so`/`.pyc` files
+    // costs one small read each, as in ripgrep)
+    let head = (&mut file).take(BINARY_SNIFF as u64).read_to_end(buf)?;
+    let utf16 = buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && memchr::memchr(0, &buf[..head]).is_some() {
+        return Ok(Err(Skip::Binary));
+    }
+    file.read_to_end(buf)?;
     if buf.len() as u64 > max_size {
         return Ok(Err(Skip::TooLarge(buf.len() as u64)));
     }
