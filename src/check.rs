@@ -337,12 +337,18 @@ fn check_candidate<'v>(
             .chain(url.query.iter().map(|q| (q.value_span, cand.url.get(q.value_span.range()).unwrap_or(""))));
         for (at, text) in pieces {
             for (off, token) in secret::key_tokens(text) {
-                secrets.push(abs(Span::new(at.start + off, at.start + off + token.len())));
+                // where the text is not the file's (a resolved constant) the key is elsewhere:
+                // its own line is masked by the excerpt, and the expression here is not a secret
+                let piece = Span::new(at.start + off, at.start + off + token.len());
+                if cand.map.is_empty() || cand.exact(piece).is_some() {
+                    secrets.push(abs(piece));
+                }
             }
         }
         if let Some(EndpointRef::Legacy(i)) = found
             && let Some(seg) = vendor.legacy[i].key_segment.and_then(|k| url.segments.get(k))
             && !seg.placeholder
+            && (cand.map.is_empty() || cand.exact(seg.at).is_some())
         {
             secrets.push(abs(seg.at));
             if let Some(at) = cand.exact(seg.at) {
@@ -862,6 +868,9 @@ fn excerpt(file: &SourceFile, region: Span, labels: &[Label], secrets: &[Span]) 
         };
         // same-length masking keeps every offset valid
         let shown = replace_secrets(raw, Span::new(ws, we), secrets, secret::mask_in_place);
+        // and any other key-shaped token on a line shown (a key in a constant the call resolves,
+        // on the line above it): context lines never show a secret either
+        let shown = mask_key_shaped(&shown);
         if line > lo {
             text.push('\n');
         }
@@ -880,6 +889,23 @@ fn excerpt(file: &SourceFile, region: Span, labels: &[Label], secrets: &[Span]) 
         }
     }
     Excerpt { text, first_line: lo, labels: out_labels }
+}
+
+/// Every key-shaped token masked in place (same length, so offsets hold).
+fn mask_key_shaped(text: &str) -> String {
+    let tokens = secret::key_tokens(text);
+    if tokens.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, tok) in tokens {
+        out.push_str(&text[last..at]);
+        out.push_str(&secret::mask_in_place(tok));
+        last = at + tok.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 fn floor(s: &str, mut i: usize) -> usize {

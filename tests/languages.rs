@@ -181,3 +181,63 @@ fn truncated_and_corrupted_sources_never_panic() {
     }
     assert!(runs > 1000, "{runs}");
 }
+
+/// A key inside a constant the URL resolves is on a context line of the excerpt, not in the
+/// URL: it is masked there too, in every format.
+#[test]
+fn a_key_in_a_resolved_constant_is_never_printed() {
+    let key = "A204CF426A66DB3F2680F211B29978A10ED78FFF247AD35F";
+    let (_d, root) = tree();
+    write_file(
+        &root,
+        "leak.py",
+        format!(
+            "import requests\nKEY_SEG = \"{key}/balance\"\nrequests.get(\"https://cc-ams03.voiso.com/api/v1/\" + KEY_SEG)\n"
+        ),
+    );
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab", "markdown"] {
+        let (code, out, err) = run(&root, &["check", "--format", format, "leak.py"]);
+        assert_eq!(code, 1, "{format}: {out}{err}");
+        assert!(!out.contains(key) && !err.contains(key), "{format} prints the key:\n{out}");
+    }
+}
+
+/// Empty literals around a join (`"…/".join(concat!("", "/api/…"))`) do not break the slash
+/// handling (this panicked once).
+#[test]
+fn joins_with_empty_pieces() {
+    let (_d, root) = tree();
+    write_file(
+        &root,
+        "p.rs",
+        "fn f() {\n    let u = format!(\"{}\", \"https://cc-ams03.voiso.com/\".join(concat!(\"\", \"/api/v1/balance\")));\n}\n",
+    );
+    let (code, out, err) = run(&root, &["check", "--format", "json", "p.rs"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!out.contains("internal error"), "{out}");
+}
+
+/// Rust code nested deep around a large expression would cost syn memory in proportion to
+/// depth x size: it is refused before parsing, named, and scanned generically (quickly).
+#[test]
+fn deeply_nested_large_rust_is_refused_not_exploded() {
+    let (_d, root) = tree();
+    let depth = 40;
+    let items = vec!["1"; 90_000].join(",");
+    let code = format!(
+        "fn f() {{\n    let u = \"https://cc-ams03.voiso.com/api/v1/abc/balance\";\n    x = {}[{items}]{};\n}}\n",
+        "f(".repeat(depth),
+        ")".repeat(depth)
+    );
+    write_file(&root, "deep.rs", code);
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(&root, &["check", "--format", "json", "deep.rs"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors = v["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["message"].as_str().unwrap().contains("too deeply nested for the Rust parser")),
+        "{errors:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}

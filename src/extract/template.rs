@@ -66,7 +66,9 @@ impl Template {
         if self.len() + other.len() > MAX_TEMPLATE {
             return;
         }
-        self.pieces.extend(other.pieces);
+        // an empty piece carries nothing, and code that edits a first or last piece
+        // (`join` trimming a slash) relies on pieces having text
+        self.pieces.extend(other.pieces.into_iter().filter(|p| !p.text.is_empty()));
     }
 
     /// The template's text.

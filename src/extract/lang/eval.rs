@@ -112,6 +112,8 @@ pub struct Extraction<'a, 't> {
     scopes: Vec<(usize, usize, usize)>,
     /// Every call of the file (setters on a params variable are looked up here).
     calls: Vec<Node<'t>>,
+    /// Setter calls by receiver and scope, built on first use.
+    setters: std::cell::OnceCell<HashMap<(String, usize), Vec<Node<'t>>>>,
     /// Templates of bindings already evaluated (each constant is evaluated once).
     memo: std::cell::RefCell<HashMap<usize, Template>>,
 }
@@ -129,6 +131,7 @@ impl<'a, 't> Extraction<'a, 't> {
             scopes: Vec::new(),
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
+            setters: std::cell::OnceCell::new(),
         }
     }
 
@@ -196,6 +199,10 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         for &call in &calls {
             self.define_call(call);
+        }
+        // by scope (file level first), then position: `lookup` binary-searches
+        for all in self.bindings.values_mut() {
+            all.sort_by_key(|b| (b.scope, b.start));
         }
         self.calls.clone_from(&calls);
 
@@ -336,7 +343,7 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     /// The name a binding is known by: `$base` → `base`, `self.base`/`this.base`/`A::BASE` → `base`/`BASE`.
-    fn name_of(&self, n: Node<'_>) -> Option<String> {
+    fn name_of(&self, n: Node<'t>) -> Option<String> {
         let n = self.unwrap(n);
         let text = self.text(n).trim();
         let last = text.rsplit(['.', ':', '>']).next().unwrap_or(text).trim().trim_start_matches(['$', '@', '&']);
@@ -399,15 +406,18 @@ impl<'a, 't> Extraction<'a, 't> {
     /// The value bound to `name` as seen at byte `at` in scope `scope`: the last assignment
     /// before it in the same function; else the single one at file level; else the single one.
     fn lookup(&self, name: &str, at: usize, scope: usize) -> Option<Node<'t>> {
+        // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
-        if scope != 0
-            && let Some(b) = all.iter().filter(|b| b.scope == scope && b.start < at).max_by_key(|b| b.start)
-        {
-            return Some(b.value);
+        if scope != 0 {
+            let lo = all.partition_point(|b| b.scope < scope);
+            let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
+            if hi > lo {
+                return Some(all[hi - 1].value);
+            }
         }
-        let top: Vec<&Binding<'t>> = all.iter().filter(|b| b.scope == 0).collect();
-        if top.len() == 1 {
-            return Some(top[0].value);
+        let top = all.partition_point(|b| b.scope == 0);
+        if top == 1 {
+            return Some(all[0].value);
         }
         (all.len() == 1).then(|| all[0].value)
     }
@@ -687,6 +697,20 @@ impl<'a, 't> Extraction<'a, 't> {
         None
     }
 
+    /// `x.Set(…)` / `x.Add(…)` calls by (receiver, scope), in source order.
+    fn index_setters(&self) -> HashMap<(String, usize), Vec<Node<'t>>> {
+        let mut out: HashMap<(String, usize), Vec<Node<'t>>> = HashMap::new();
+        for &c in &self.calls {
+            if !matches!(self.fname(c).to_ascii_lowercase().as_str(), "set" | "add") {
+                continue;
+            }
+            if let Some(r) = self.receiver(c).filter(|r| self.is_name(*r)) {
+                out.entry((self.text(r).to_owned(), self.scope_of(c))).or_default().push(c);
+            }
+        }
+        out
+    }
+
     /// Key entries of query-string builders called inside a URL expression:
     /// `http_build_query([…])`, `URLSearchParams({…})`, `urlencode({…})`, `URI.encode_www_form(…)`.
     fn inline_query(&self, root: Node<'t>) -> Vec<Param> {
@@ -742,13 +766,13 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.fname(enc).eq_ignore_ascii_case("encode")
                 && let Some(q) = self.receiver(enc).filter(|r| self.is_name(*r))
             {
-                let (name, scope) = (self.text(q), self.scope_of(q));
-                for &c in &self.calls {
-                    if c.start_byte() < enc.start_byte()
-                        && self.receiver(c).is_some_and(|r| self.text(r) == name)
-                        && self.scope_of(c) == scope
-                        && matches!(self.fname(c).to_ascii_lowercase().as_str(), "set" | "add")
-                    {
+                let key = (self.text(q).to_owned(), self.scope_of(q));
+                // `q.Set`/`q.Add` calls, indexed once per file by receiver and scope; those before
+                // the URL, the nearest 64 (thousands of such URLs in one function stay linear)
+                let setters = self.setters.get_or_init(|| self.index_setters());
+                if let Some(list) = setters.get(&key) {
+                    let hi = list.partition_point(|c| c.start_byte() < enc.start_byte());
+                    for &c in &list[hi.saturating_sub(64)..hi] {
                         self.setter_param(c, Some(ParamLocation::Query), &mut out);
                     }
                 }
@@ -1372,7 +1396,8 @@ fn join(mut base: Template, path: Template) -> Template {
     match (b.ends_with('/'), p.starts_with('/')) {
         (true, true) => {
             let mut path = path;
-            if let Some(first) = path.pieces.first_mut() {
+            if let Some(first) = path.pieces.iter_mut().find(|x| !x.text.is_empty()).filter(|x| x.text.starts_with('/'))
+            {
                 first.text.remove(0);
                 if first.exact {
                     first.src.start += 1;

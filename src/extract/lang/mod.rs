@@ -160,6 +160,8 @@ pub struct ParseFailure {
     /// 1-based line of the first syntax error in the code given (not the file, for embedded code).
     pub line: usize,
     pub timed_out: bool,
+    /// Refused before parsing: nested deeper (or, for its size, more) than hand-written code.
+    pub too_nested: bool,
 }
 
 /// Language-aware extraction for a whole file: by its extension (a source file), or the code
@@ -190,7 +192,13 @@ impl ParseFailure {
     /// The diagnostic for the report's `errors`.
     #[must_use]
     pub fn describe(&self) -> String {
-        if self.timed_out {
+        if self.too_nested {
+            format!(
+                "too deeply nested for the {} parser (near line {}): scanned with the generic extractor",
+                self.lang.name(),
+                self.line
+            )
+        } else if self.timed_out {
             format!("parsing as {} ran out of time: scanned with the generic extractor", self.lang.name())
         } else {
             format!(
@@ -216,7 +224,9 @@ pub fn extract(lang: Lang, code: &str, cfg: &ExtractConfig, deadline: Deadline) 
     if lang == Lang::Rust {
         return rust::extract(code, cfg);
     }
-    let Some(grammar) = lang.grammar() else { return Err(ParseFailure { lang, line: 1, timed_out: false }) };
+    let Some(grammar) = lang.grammar() else {
+        return Err(ParseFailure { lang, line: 1, timed_out: false, too_nested: false });
+    };
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let parser = parsers.entry(lang).or_insert_with(|| {
@@ -242,10 +252,10 @@ pub fn extract(lang: Lang, code: &str, cfg: &ExtractConfig, deadline: Deadline) 
             Some(options),
         );
         parser.reset();
-        let Some(tree) = tree else { return Err(ParseFailure { lang, line: 1, timed_out }) };
+        let Some(tree) = tree else { return Err(ParseFailure { lang, line: 1, timed_out, too_nested: false }) };
         let root = tree.root_node();
         if root.has_error() {
-            return Err(ParseFailure { lang, line: first_error_line(root), timed_out: false });
+            return Err(ParseFailure { lang, line: first_error_line(root), timed_out: false, too_nested: false });
         }
         Ok(eval::Extraction::new(lang, spec::spec(lang), code, cfg, deadline).run(root))
     })

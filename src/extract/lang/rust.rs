@@ -61,7 +61,7 @@ pub fn extract(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailure>
 }
 
 fn fail(line: usize) -> ParseFailure {
-    ParseFailure { lang: Lang::Rust, line: line.max(1), timed_out: false }
+    ParseFailure { lang: Lang::Rust, line: line.max(1), timed_out: false, too_nested: false }
 }
 
 /// Bytes skipped before the tokens, as `syn::parse_file` does: a BOM, and a `#!` line that is
@@ -85,7 +85,7 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     // syn's parser, its tree's drop and the visitors recurse on nesting: a file nested deeper
     // than any hand-written code is left to the generic extractor rather than risk the stack
     if let Some(at) = too_complex(&tokens) {
-        return Err(fail(at.start().line));
+        return Err(ParseFailure { too_nested: true, ..fail(at.start().line) });
     }
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| fail(e.span().start().line))?;
 
@@ -152,14 +152,26 @@ const MAX_COMPLEXITY: usize = 600;
 const GROUP_COST: usize = 8;
 
 /// Where the token stream nests deeper than [`MAX_COMPLEXITY`] (walked without recursion).
+/// Tokens weighted by their nesting depth, at most (a 100 KB hand-written file is about 10^5).
+const MAX_WEIGHTED_TOKENS: usize = 3_000_000;
+
 fn too_complex(tokens: &TokenStream) -> Option<proc_macro2::Span> {
     // (tokens of the group, cost of the group's position, tokens since the last separator)
     let mut stack = vec![(tokens.clone().into_iter(), 0usize, 0usize)];
-    while let Some((iter, base, run)) = stack.last_mut() {
+    // each token weighs its nesting depth: the extractor's work and memory grow with the size
+    // of every enclosing expression, so a large file of deeply nested code is refused whole
+    let mut weighted = 0usize;
+    loop {
+        let depth = stack.len();
+        let Some((iter, base, run)) = stack.last_mut() else { break };
         let Some(tt) = iter.next() else {
             stack.pop();
             continue;
         };
+        weighted += depth;
+        if weighted > MAX_WEIGHTED_TOKENS {
+            return Some(tt.span());
+        }
         *run += 1;
         let cost = *base + *run;
         if cost > MAX_COMPLEXITY {
@@ -1018,7 +1030,8 @@ fn join(mut base: Template, path: Template) -> Template {
     match (b.ends_with('/'), p.starts_with('/')) {
         (true, true) => {
             let mut path = path;
-            if let Some(first) = path.pieces.first_mut() {
+            if let Some(first) = path.pieces.iter_mut().find(|x| !x.text.is_empty()).filter(|x| x.text.starts_with('/'))
+            {
                 first.text.remove(0);
                 if first.exact {
                     first.src.start += 1;
