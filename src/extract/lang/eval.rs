@@ -557,6 +557,14 @@ impl<'a, 't> Extraction<'a, 't> {
     fn target(&self, arg: Node<'t>, depth: u8) -> Option<Node<'t>> {
         let a = self.unwrap(arg);
         if depth < 4 && self.is_name(a) {
+            // `builder.Uri`, `u.AbsoluteUri`: the URL object's own value
+            let text = self.text(a);
+            if is_member(a.kind())
+                && [".Uri", ".AbsoluteUri", ".Url"].iter().any(|s| text.ends_with(s))
+                && let Some(obj) = first_named(a)
+            {
+                return self.target(obj, depth + 1);
+            }
             let name = self.name_of(a)?;
             let v = self.lookup(&name, a.start_byte(), self.scope_of(a))?;
             return self.target(v, depth + 1).or(Some(self.unwrap(v)));
@@ -1021,6 +1029,7 @@ impl<'a, 't> Extraction<'a, 't> {
         FORMAT_FNS.contains(&f.as_str())
             || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
             || f == "addquerystring"
+            || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
     }
@@ -1307,6 +1316,46 @@ impl<'a, 't> Extraction<'a, 't> {
         if f == "addquerystring" && !positional.is_empty() {
             // `QueryHelpers.AddQueryString(url, …)`: the URL; its parameters are read by `params_of`
             return self.eval(self.unwrap(positional[0]), depth + 1);
+        }
+        if f == "uribuilder" {
+            // new UriBuilder(url) / new UriBuilder(scheme, host[, port[, path]]) { Path = …, Query = … }
+            let ev = |n: Node<'t>| self.eval(self.unwrap(n), depth + 1);
+            let mut t = match positional.as_slice() {
+                [] => Template::default(),
+                [one] => ev(*one),
+                [scheme, host, rest @ ..] => {
+                    let mut t = ev(*scheme);
+                    let mut sep = Template::literal("://", Span::new(span.start, span.start));
+                    sep.pieces[0].exact = false;
+                    t.push(sep);
+                    t.push(ev(*host));
+                    if let Some(path) = rest.iter().find(|a| self.spec.strings.contains(&self.unwrap(**a).kind())) {
+                        t = join(t, ev(*path));
+                    }
+                    t
+                }
+            };
+            if let Some(init) = call.child_by_field_name("initializer") {
+                let mut c = init.walk();
+                let sets: Vec<Node<'t>> = init.named_children(&mut c).collect();
+                for a in sets {
+                    let (Some(l), Some(r)) = (first_named(a), last_named(a)) else { continue };
+                    match self.text(l).trim() {
+                        "Path" => t = join(t, ev(r)),
+                        "Query" => {
+                            let q = ev(r);
+                            if !q.text().starts_with('?') {
+                                let mut mark = Template::literal("?", Span::new(r.start_byte(), r.start_byte()));
+                                mark.pieces[0].exact = false;
+                                t.push(mark);
+                            }
+                            t.push(q);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            return t;
         }
         if WRAP_FNS.contains(&f.as_str()) && positional.len() == 1 {
             return self.eval(self.unwrap(positional[0]), depth + 1);
