@@ -642,8 +642,9 @@ fn key_param_drafts<'v>(
             ParamLocation::Header => continue,
         };
         let inside_url = cand.span.start <= p.span.start && p.span.end <= cand.span.end;
-        let region = if inside_url { cand.span } else { p.span };
-        let mut d = base(rule, region, migration);
+        // the finding is where the key is placed (`key=` inside the URL, or the map entry); the
+        // snippet and fingerprint of a key inside the URL stay the URL's
+        let mut d = base(rule, p.span, migration);
         d.labels.push(Label { span: p.span, text: format!("the key as the `{}` {what}", p.name) });
         d.vars.push(("call", call.to_owned()));
         d.vars.push(("param", p.name.clone()));

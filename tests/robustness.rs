@@ -164,7 +164,7 @@ fn crlf_bom_and_tabs_keep_lines_and_columns() {
     let (out, json) = check(&root, &[], LIMIT);
     assert_real_found(&out, &json);
     let want = positions(&json, "lf.py");
-    assert!(!want.is_empty() && want.iter().all(|p| p.1 == 3 && p.2 == 17), "lf.py: {want:?}");
+    assert!(!want.is_empty() && want.iter().all(|p| p.1 == 3 && p.2 == 49), "lf.py: {want:?}");
     for name in ["crlf.py", "bom.py", "tabs.py"] {
         assert_eq!(positions(&json, name), want, "{name} positions differ from the LF file");
     }
