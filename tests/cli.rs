@@ -83,3 +83,25 @@ fn secrets_are_masked_in_every_format() {
         assert!(!out.contains(&key[..20]), "{args:?} printed part of the key");
     }
 }
+
+/// The human report's `[file:line:col]` header counts Unicode characters like every other format,
+/// also on a line with multi-byte text before the key (miette alone would count bytes).
+#[test]
+fn human_header_column_is_unicode() {
+    let (_d, root) = tree();
+    write_file(
+        &root,
+        "naïve_café.py",
+        "# résumé\nrequests.get(\"https://cc.voiso.com/api/v2/cdr?é=1&key=\" + k)  # «ключ»\n",
+    );
+    let (code, json, _) = run(&root, &["check", "--format", "json", "."]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(
+        (f["rule"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("key-in-query"), Some(2), Some(51))
+    );
+    let (_, human, _) = run(&root, &["check", "--format", "human", "."]);
+    assert!(human.contains("[naïve_café.py:2:51]"), "{human}");
+}

@@ -158,12 +158,21 @@ impl SourceCode for ExcerptSource<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.f.excerpt.text.read_span(span, before, after)?;
+        // miette reads the primary label with no context for the `[file:line:col]` header and
+        // counts its column in bytes (and within the excerpt, which may be a window of a long
+        // line): the header shows the finding's own position instead, in Unicode columns, as
+        // every other format does
+        let (line, column) = if before == 0 && after == 0 {
+            (self.f.start.line - 1, self.f.start.column.saturating_sub(1))
+        } else {
+            (inner.line() + self.f.excerpt.first_line - 1, inner.column())
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line() + self.f.excerpt.first_line - 1,
-            inner.column(),
+            line,
+            column,
             inner.line_count(),
         )))
     }
