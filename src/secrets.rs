@@ -33,7 +33,7 @@ pub struct Hit {
     pub evidence: Evidence,
 }
 
-static BEARER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bBearer\s+([A-Za-z0-9._~+/=-]{16,})").unwrap());
+static BEARER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)Bearer\s+([A-Za-z0-9._~+/=-]{16,})").unwrap());
 
 /// Lines around a vendor call in which a Bearer literal is taken for that vendor's key.
 const BEARER_WINDOW: usize = 10;

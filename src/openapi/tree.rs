@@ -178,7 +178,12 @@ impl<'t> CharIndex<'t> {
 
     fn byte(&self, char_index: usize) -> usize {
         let Some(cp) = &self.checkpoints else { return char_index.min(self.text.len()) };
-        let Some(&start) = cp.get(char_index / 64) else { return self.text.len() };
+        let k = char_index / 64;
+        let Some(&start) = cp.get(k) else { return self.text.len() };
+        // a block of 64 characters in 64 bytes is ASCII: no walk (most blocks of a spec are)
+        if cp.get(k + 1).is_some_and(|&next| next - start == 64) {
+            return start + char_index % 64;
+        }
         self.text[start..].char_indices().nth(char_index % 64).map_or(self.text.len(), |(b, _)| start + b)
     }
 }
@@ -308,6 +313,21 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_index_maps_every_character_to_its_byte() {
+        // ASCII blocks (the shortcut), blocks with multi-byte characters, and a partial last block
+        let mut text = "a".repeat(200);
+        text.push_str("é€😀x");
+        text.push_str(&"b".repeat(130));
+        text.push_str(&"ü".repeat(70));
+        let idx = CharIndex::new(&text);
+        let want: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        for (i, &b) in want.iter().enumerate() {
+            assert_eq!(idx.byte(i), b, "char {i}");
+        }
+        assert_eq!(idx.byte(want.len() + 5), text.len());
+    }
 
     #[test]
     fn spans_are_bytes_for_yaml_and_json() {
