@@ -142,6 +142,27 @@ pub fn hole_text(name: &str) -> String {
 /// placeholders of a format string with argument templates, positionally or by name. Pieces
 /// with no matching argument are left as they are (they are placeholders already).
 #[must_use]
+/// A Ruby named reference at the start of `s`: `%<name>s` (with a conversion letter) or
+/// `%{name}`; its length and the name.
+fn ruby_named(s: &str) -> Option<(usize, &str)> {
+    let is_name = |n: &str| !n.is_empty() && n.len() <= 64 && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    let rest = s.strip_prefix('%')?;
+    if let Some(r) = rest.strip_prefix('<') {
+        let close = r.find('>')?;
+        let name = &r[..close];
+        // flags and width may sit between the name and the conversion letter (`%<n>05d`)
+        let tail = &r.as_bytes()[close + 1..];
+        let flags =
+            tail.iter().take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'#' | b' ')).count();
+        let conv = tail.get(flags)?;
+        return (is_name(name) && conv.is_ascii_alphabetic()).then_some((close + 4 + flags, name));
+    }
+    let r = rest.strip_prefix('{')?;
+    let close = r.find('}')?;
+    let name = &r[..close];
+    is_name(name).then_some((close + 3, name))
+}
+
 pub fn substitute(fmt: &Template, args: &[Template], named: &[(String, Template)]) -> Template {
     let mut out = Template::default();
     let mut next = 0usize;
@@ -176,6 +197,9 @@ pub fn substitute(fmt: &Template, args: &[Template], named: &[(String, Template)
                         }
                         None => (1, None),
                     }
+                } else if let Some((len, name)) = ruby_named(&text[i..]) {
+                    // Ruby `format("%<base>s/%{key}", base: …, key: …)`
+                    (len, named.iter().find(|(n, _)| n == name).map(|(_, t)| t.clone()))
                 } else {
                     // %s %d %v %q %i %f %x, with optional flags/width (%-10s, %05d)
                     let mut j = i + 1;
@@ -267,6 +291,21 @@ mod tests {
             &[("k".into(), Template::hole("key", Span::new(30, 33)))],
         );
         assert_eq!(out.text(), "B/{key}/x?a=%d");
+    }
+
+    #[test]
+    fn ruby_named_references() {
+        let f = Template::literal("%<base>s/%{key}/sendsms %<n>05d %{} %<x", Span::new(0, 40));
+        let out = substitute(
+            &f,
+            &[],
+            &[
+                ("base".into(), Template::literal("https://x.voiso.com/api/v1", Span::new(50, 76))),
+                ("key".into(), Template::hole("api_key", Span::new(80, 87))),
+            ],
+        );
+        // an unknown name stays text, as a malformed reference does
+        assert_eq!(out.text(), "https://x.voiso.com/api/v1/{api_key}/sendsms %<n>05d %{} %<x");
     }
 
     #[test]
