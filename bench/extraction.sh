@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What language-aware extraction costs: real source files (this machine's Python standard
-# library and site-packages, npm's global packages, the Rust crates in cargo's registry), each
+# library and site-packages, npm's global packages, the Rust crates in cargo's registry, the Go
+# source tree of golang-src when installed), each
 # with one comment line naming a legacy Voiso URL appended, so that EVERY file passes the
 # prefilter and is parsed: the worst case. The same tree is scanned with parsing
 # (the default) and with the generic extractor alone (SCOPESHIFT_NO_PARSE=1), alternating.
@@ -27,7 +28,8 @@ sources = {
     "py": (sysconfig.get_paths()["stdlib"], ".py", "# see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
     "js": ("/usr/lib/node_modules", ".js", "// see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
     "rs": (os.path.expanduser("~/.cargo/registry/src"), ".rs", "// see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
-    "go": (os.path.expanduser("~/.cargo/registry/src"), ".go", "// see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
+    # the Go source tree of Debian's golang-src package (apt-get install golang-src) when present
+    "go": (next(iter(sorted(glob.glob("/usr/share/go-1.*/src"))), os.path.expanduser("~/.cargo/registry/src")), ".go", "// see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
     "sh": ("/usr", ".sh", "# see https://cc-ams03.voiso.com/api/v1/KEY/balance\n"),
 }
 for lang, (root, ext, line) in sources.items():

@@ -27,12 +27,25 @@ PY
   git -C "$repo" add -A
   git -C "$repo" -c user.name=b -c user.email=b@example.com commit -qm init
 fi
-# a 10-file change: 9 clean edits and 1 legacy call, staged
+# a 10-file change: 9 clean edits and 1 legacy call, staged. In the generated repository the
+# files are fixed; in any other repository (a real one: REPO_DIR is yours) 10 tracked files spread
+# over the tree, each edited by an appended line in its own comment syntax
 cd "$repo"
 git reset -q --hard
-for i in 1 2 3 4 5 6 7 8 9; do echo "# edit $RANDOM" >> "pkg00$i/mod$((i % 7))/file$i.py"; done
-printf 'import requests\nrequests.get(f"https://cc.voiso.com/api/v2/cdr?key={KEY}")\n' >> pkg000/mod0/file0.py
-git add -A
+if [ -f pkg000/mod0/file0.py ]; then
+  files=(pkg000/mod0/file0.py)
+  for i in 1 2 3 4 5 6 7 8 9; do files+=("pkg00$i/mod$((i % 7))/file$i.py"); done
+else
+  mapfile -t files < <(git ls-files -- '*.py' '*.c' '*.go' '*.js' '*.ts' '*.sh' | awk 'NR % 997 == 1' | head -n 10)
+fi
+for f in "${files[@]:1}"; do
+  case $f in *.py | *.sh) echo "# edit $RANDOM" >> "$f" ;; *) echo "/* edit $RANDOM */" >> "$f" ;; esac
+done
+case ${files[0]} in
+  *.py) printf 'import requests\nrequests.get(f"https://cc.voiso.com/api/v2/cdr?key={KEY}")\n' >> "${files[0]}" ;;
+  *) printf '/* GET https://cc.voiso.com/api/v2/cdr?key={KEY} */\n' >> "${files[0]}" ;;
+esac
+git add -- "${files[@]}"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_ms() {
   local s e
@@ -41,7 +54,7 @@ time_ms() {
 }
 "$bin" check --staged > /dev/null 2>&1 || true   # warm-up
 staged=$(for _ in $(seq "$runs"); do time_ms "$bin" check --staged; done | median)
-single=$(for _ in $(seq "$runs"); do time_ms "$bin" check pkg000/mod0/file0.py; done | median)
+single=$(for _ in $(seq "$runs"); do time_ms "$bin" check "${files[0]}"; done | median)
 status=$("$bin" check --staged --format concise 2>&1 | head -1 || true)
 git reset -q --hard
 echo "check --staged, 10 staged files in a $(git ls-files | wc -l)-file repository: median ${staged} ms over $runs runs"
