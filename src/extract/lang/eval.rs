@@ -224,6 +224,10 @@ impl<'a, 't> Extraction<'a, 't> {
         let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
         let mut consumed: HashSet<usize> = HashSet::new();
         for &r in &roots {
+            // `"$url"` repeats the variable and is no URL of its own: it consumes nothing
+            if self.only_interpolates(r).is_some() {
+                continue;
+            }
             for name in self.names_in(r) {
                 if let Some(n) = self.name_of(name)
                     && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name))
@@ -387,8 +391,19 @@ impl<'a, 't> Extraction<'a, 't> {
         }
     }
 
-    /// PHP `define('NAME', value)`.
+    /// PHP `define('NAME', value)`; shell `printf -v NAME FORMAT ARGS…` (NAME holds the result).
     fn define_call(&mut self, call: Node<'t>) {
+        if self.lang == Lang::Bash && self.fname(call) == "printf" {
+            let args = self.args(call);
+            if let [flag, name, ..] = args.as_slice()
+                && self.text(*flag) == "-v"
+            {
+                let key = self.text(*name).trim_matches(['"', '\'']).to_owned();
+                let b = Binding { value: call, scope: self.scope_of(call), start: call.start_byte() };
+                self.bindings.entry(key).or_default().push(b);
+            }
+            return;
+        }
         if self.lang != Lang::Php || !self.fname(call).eq_ignore_ascii_case("define") {
             return;
         }
@@ -570,20 +585,10 @@ impl<'a, 't> Extraction<'a, 't> {
             return self.target(v, depth + 1).or(Some(self.unwrap(v)));
         }
         // `"$url"`, `f"{url}"`: a string that only interpolates a variable stands for it
-        if depth < 4 && self.spec.strings.contains(&a.kind()) {
-            let mut c = a.walk();
-            let inner: Vec<Node<'t>> =
-                a.named_children(&mut c).filter(|x| !self.spec.string_parts.contains(&x.kind())).collect();
-            let (cs, ce) = self.content_bounds(a);
-            if let [one] = inner.as_slice()
-                && one.start_byte() <= cs + 1
-                && one.end_byte() + 1 >= ce
-            {
-                let name = if self.spec.interpolations.contains(&one.kind()) { first_named(*one) } else { Some(*one) };
-                if let Some(name) = name.filter(|n| self.is_name(*n)) {
-                    return self.target(name, depth + 1);
-                }
-            }
+        if depth < 4
+            && let Some(name) = self.only_interpolates(a)
+        {
+            return self.target(name, depth + 1);
         }
         // `fromHttpUrl(u).queryParam(…).toUriString()`: the URL is the chain's first argument
         if depth < 4
@@ -617,6 +622,23 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         Some(a)
+    }
+
+    /// The variable of a string that only interpolates one (`"$url"`, `f"{url}"`, `"${URL}"`).
+    fn only_interpolates(&self, a: Node<'t>) -> Option<Node<'t>> {
+        if !self.spec.strings.contains(&a.kind()) {
+            return None;
+        }
+        let mut c = a.walk();
+        let inner: Vec<Node<'t>> =
+            a.named_children(&mut c).filter(|x| !self.spec.string_parts.contains(&x.kind())).collect();
+        let (cs, ce) = self.content_bounds(a);
+        let [one] = inner.as_slice() else { return None };
+        if one.start_byte() > cs + 1 || one.end_byte() + 1 < ce {
+            return None;
+        }
+        let name = if self.spec.interpolations.contains(&one.kind()) { first_named(*one) } else { Some(*one) };
+        name.filter(|n| self.is_name(*n))
     }
 
     /// The identifiers an expression is built from (bounded; not inside calls).
@@ -791,6 +813,10 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut n = url;
         for _ in 0..3 {
             if self.spec.calls.contains(&n.kind()) {
+                // a format call's arguments fill its holes (`format("%<key>s", key: k)`): no params
+                if FORMAT_FNS.contains(&self.fname(n).to_ascii_lowercase().as_str()) {
+                    break;
+                }
                 if self.setter_param(n, None, &mut out) {
                     break;
                 }
@@ -1245,12 +1271,20 @@ impl<'a, 't> Extraction<'a, 't> {
         } else {
             n
         };
-        let t = self.eval(inner, depth + 1);
+        let mut t = self.eval(inner, depth + 1);
         if t.pieces.len() == 1 && t.pieces[0].hole {
             let name = t.pieces[0].text.trim_start_matches('{').trim_end_matches('}').to_owned();
             return Template::hole(&name, span);
         }
-        t.relocated(span)
+        // a value from elsewhere (a constant's text) is shown at the interpolation; text written
+        // inside it (`"$(printf '%s/%s/balance' …)"`, `f"{BASE + '/cdr'}"`) keeps its place
+        for p in &mut t.pieces {
+            if !(span.start <= p.src.start && p.src.end <= span.end) {
+                p.src = span;
+                p.exact = false;
+            }
+        }
+        t
     }
 
     /// Byte range of a string's content: without prefixes (`f`, `r`, `b`, `@`, `$`) and quotes.
@@ -1276,6 +1310,12 @@ impl<'a, 't> Extraction<'a, 't> {
         let recv = self.receiver(call).map(|r| self.unwrap(r));
         let recv_string = recv.filter(|r| self.spec.strings.contains(&r.kind()));
         if FORMAT_FNS.contains(&f.as_str()) {
+            // shell `printf -v NAME FORMAT …`: the format comes after the option
+            let args = if self.lang == Lang::Bash && args.first().is_some_and(|a| self.text(*a) == "-v") {
+                args.get(2..).map(<[Node<'t>]>::to_vec).unwrap_or_default()
+            } else {
+                args
+            };
             let (fmt, rest) = match recv_string {
                 Some(r) => (self.eval(r, depth + 1), &args[..]),
                 None if !args.is_empty() => (self.eval(self.unwrap(args[0]), depth + 1), &args[1..]),
