@@ -721,7 +721,9 @@ pub fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>)
     let order = |r: &EndpointRef| match r {
         EndpointRef::Legacy(i) | EndpointRef::V4(i) => *i,
     };
-    let pick = method.and_then(|m| best.iter().filter(|r| method_of(r) == m).min_by_key(|r| order(r)).copied());
+    let with = |m: Method| best.iter().filter(|r| method_of(r) == m).min_by_key(|r| order(r)).copied();
+    // a PATCH to a path the legacy API updates with PUT is that update
+    let pick = method.and_then(|m| with(m).or_else(|| (m == Method::Patch).then(|| with(Method::Put)).flatten()));
     pick.or_else(|| best.iter().min_by_key(|r| order(r)).copied())
 }
 

@@ -147,6 +147,8 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut out = LangOut::default();
         let mut roots: Vec<Node<'t>> = Vec::new();
         let mut calls: Vec<Node<'t>> = Vec::new();
+        // builder calls with no literal: roots when they format a constant (known once bound)
+        let mut maybe_roots: Vec<Node<'t>> = Vec::new();
         // pre-order walk with an explicit stack (deep trees never recurse, and no node asks for
         // its parent, which costs the depth in tree-sitter): each entry carries whether the node
         // continues an enclosing string-building expression
@@ -178,8 +180,12 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.pending.push((node, name, value));
             }
             let builds = self.builds_string(node);
-            if builds && !in_expr && (self.spec.strings.contains(&kind) || self.contains_string(node)) {
-                roots.push(node);
+            if builds && !in_expr {
+                if self.spec.strings.contains(&kind) || self.contains_string(node) {
+                    roots.push(node);
+                } else if self.spec.calls.contains(&kind) {
+                    maybe_roots.push(node);
+                }
             }
             // does a child continue this node's expression?
             let transparent = matches!(
@@ -205,6 +211,10 @@ impl<'a, 't> Extraction<'a, 't> {
             all.sort_by_key(|b| (b.scope, b.start));
         }
         self.calls.clone_from(&calls);
+        if !maybe_roots.is_empty() {
+            roots.extend(maybe_roots.into_iter().filter(|n| self.formats_constant(*n)));
+            roots.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
+        }
 
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
@@ -246,7 +256,14 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let t = self.eval(root, 0);
             // a URL, with text of its own (`"$url"` only repeats a variable's value)
-            if !t.is_url(&self.cfg.path_anchors) || !t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty()) {
+            // (or, for a format over a constant, a value put in at the call)
+            let rs = Self::span(root);
+            let own = |p: &crate::extract::template::Piece| {
+                (p.exact && !p.text.trim().is_empty()) || (p.hole && rs.start <= p.src.start && p.src.end <= rs.end)
+            };
+            if !t.is_url(&self.cfg.path_anchors)
+                || !t.pieces.iter().any(|p| own(p) && (p.exact || self.formats_constant(root)))
+            {
                 continue;
             }
             out.covered.push(Self::span(root));
@@ -409,10 +426,24 @@ impl<'a, 't> Extraction<'a, 't> {
         // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
         if scope != 0 {
-            let lo = all.partition_point(|b| b.scope < scope);
-            let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
-            if hi > lo {
-                return Some(all[hi - 1].value);
+            let in_scope = |scope: usize| {
+                let lo = all.partition_point(|b| b.scope < scope);
+                let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
+                (hi > lo).then(|| all[hi - 1].value)
+            };
+            if let Some(v) = in_scope(scope) {
+                return Some(v);
+            }
+            // a block or lambda sees the locals of the functions around it
+            let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
+            for &(start, end, id) in self.scopes[..k].iter().rev().take(256) {
+                if id != scope
+                    && start <= at
+                    && at < end
+                    && let Some(v) = in_scope(id)
+                {
+                    return Some(v);
+                }
             }
         }
         let top = all.partition_point(|b| b.scope == 0);
@@ -492,7 +523,8 @@ impl<'a, 't> Extraction<'a, 't> {
     fn call_of_option(&self, root: Node<'t>) -> Option<Node<'t>> {
         let pair = root.parent()?;
         let (k, v) = self.pair(pair)?;
-        if v.id() != root.id() || !matches!(k.to_ascii_lowercase().as_str(), "url" | "uri" | "endpoint") {
+        if v.id() != root.id() || !matches!(k.to_ascii_lowercase().as_str(), "url" | "uri" | "endpoint" | "requesturi")
+        {
             return None;
         }
         let mut p = pair.parent();
@@ -611,8 +643,16 @@ impl<'a, 't> Extraction<'a, 't> {
             let args = self.args(a);
             if let [one] = args.as_slice() {
                 let inner = self.unwrap(*one);
-                if self.is_name(inner) || self.spec.calls.contains(&inner.kind()) {
+                if self.is_name(inner) {
                     return self.target(inner, depth + 1);
+                }
+                // a call that stands for another URL (`URI.create(Uri.parse(u))`); a format or
+                // builder call inside is part of this URL expression
+                if self.spec.calls.contains(&inner.kind()) {
+                    let t = self.target(inner, depth + 1);
+                    if t.is_some_and(|t| t.id() != inner.id()) {
+                        return t;
+                    }
                 }
             }
         }
@@ -646,17 +686,31 @@ impl<'a, 't> Extraction<'a, 't> {
             || is_member(k)
     }
 
-    /// HTTP method of a call: its name (`post`, `PostAsync`, `getForObject`), a method argument
-    /// (`"PUT"`, `http.MethodPut`, `:post`), a `method:` option, or a builder call in the same
-    /// chain (`….uri(u).GET()`).
+    /// HTTP method of a call: its name (`post`, `PostAsync`, `getForObject`), a request class
+    /// named by it (`Net::HTTP::Put.new`, `new HttpPut(u)`), a method argument (`"PUT"`,
+    /// `http.MethodPut`, `:post`, a local holding one), a `method:` option or `Method =`
+    /// initializer, a `method = …` in a trailing lambda (ktor), a builder call in the same chain
+    /// (`….uri(u).GET()`, `.method("PUT", body)`), or a later `curl_setopt($ch,
+    /// CURLOPT_CUSTOMREQUEST, 'PUT')` on the handle the call returns.
     fn method_of(&self, call: Node<'t>) -> Option<Method> {
-        if let Some(m) = method_word(self.fname(call)) {
+        let fname = self.fname(call);
+        if let Some(m) = method_word(fname) {
+            return Some(m);
+        }
+        // `new HttpPut(u)` (Apache), `Net::HTTP::Put.new(uri)` (Ruby)
+        if let Some(m) = fname.strip_prefix("Http").and_then(Method::parse) {
+            return Some(m);
+        }
+        if fname == "new"
+            && let Some(r) = self.receiver(call)
+            && let Some(m) = self.text(r).rsplit([':', '.']).next().and_then(Method::parse)
+        {
             return Some(m);
         }
         for a in self.args(call) {
             if let Some((k, v)) = self.pair(a) {
                 if k.eq_ignore_ascii_case("method") {
-                    return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
+                    return self.method_value(v);
                 }
                 continue;
             }
@@ -667,7 +721,7 @@ impl<'a, 't> Extraction<'a, 't> {
                     if let Some((k, v)) = self.pair(e)
                         && k.eq_ignore_ascii_case("method")
                     {
-                        return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
+                        return self.method_value(v);
                     }
                 }
                 continue;
@@ -678,6 +732,22 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 return Some(m);
             }
+            // `method := http.MethodPut` then `http.NewRequest(method, u, …)`
+            if self.is_name(a)
+                && let Some(name) = self.name_of(a)
+                && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+            {
+                let text = self.text(self.unwrap(v)).trim().trim_matches(['"', '\'', ':']);
+                if text.len() <= 40
+                    && let Some(m) = method_suffix(text)
+                {
+                    return Some(m);
+                }
+            }
+        }
+        // C# `new HttpRequestMessage { Method = HttpMethod.Put, RequestUri = … }`
+        if let Some(m) = call.child_by_field_name("initializer").and_then(|i| self.method_assigned(i)) {
+            return Some(m);
         }
         // the rest of a builder chain: climb while the parent is a call or a member access
         let mut top = call;
@@ -689,17 +759,110 @@ impl<'a, 't> Extraction<'a, 't> {
                 _ => break,
             }
         }
+        // ktor `client.request(u) { method = HttpMethod.Put }`: a trailing lambda of the chain
+        let mut n = call;
+        loop {
+            let mut c = n.walk();
+            let lambdas: Vec<Node<'t>> = n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+            if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
+                return Some(m);
+            }
+            match n.parent() {
+                Some(p) if n.id() != top.id() => n = p,
+                _ => break,
+            }
+        }
         let text = self.text(top);
-        let b = text.as_bytes();
         for (i, _) in text.match_indices('.').chain(text.match_indices("->")) {
             let rest = text[i..].trim_start_matches(['.', '-', '>']).trim_start();
             let word: &str = rest.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
             let after = rest[word.len()..].trim_start();
-            if after.starts_with('(')
-                && let Some(m) = Method::parse(word).filter(|m| !matches!(m, Method::Head | Method::Options))
-            {
-                let _ = b;
+            if !after.starts_with('(') {
+                continue;
+            }
+            if let Some(m) = Method::parse(word).filter(|m| !matches!(m, Method::Head | Method::Options)) {
                 return Some(m);
+            }
+            // OkHttp / java.net.http `.method("PUT", body)`
+            if word == "method" {
+                let arg = after[1..].split([',', ')']).next().unwrap_or("").trim().trim_matches(['"', '\'']);
+                if let Some(m) = method_suffix(arg) {
+                    return Some(m);
+                }
+            }
+        }
+        self.handle_method(call)
+    }
+
+    /// A method value: `"PUT"`, `:put`, `HttpMethod.Put`.
+    fn method_value(&self, v: Node<'t>) -> Option<Method> {
+        let v = self.unwrap(v);
+        Method::parse(self.eval(v, NAME_DEPTH).text().trim())
+            .or_else(|| method_suffix(self.text(v).trim().trim_matches(['"', '\'', ':'])))
+    }
+
+    /// `method = HttpMethod.Put` / `Method = HttpMethod.Put` assigned inside `n` (an object
+    /// initializer, a trailing lambda): bounded look at its statements.
+    fn method_assigned(&self, n: Node<'t>) -> Option<Method> {
+        let mut todo = vec![(n, 0u8)];
+        let mut budget = 64;
+        while let Some((x, d)) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            if matches!(x.kind(), "assignment" | "assignment_expression")
+                && let (Some(l), Some(r)) = (first_named(x), last_named(x))
+                && self.text(l).trim().eq_ignore_ascii_case("method")
+            {
+                return self.method_value(r);
+            }
+            // not into nested calls' own lambdas and initializers beyond a few levels
+            if d < 4 && !self.spec.calls.contains(&x.kind()) {
+                let mut c = x.walk();
+                todo.extend(x.named_children(&mut c).map(|k| (k, d + 1)));
+            }
+        }
+        None
+    }
+
+    /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
+    /// `curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => 'PUT'])`) in the same function.
+    fn handle_method(&self, call: Node<'t>) -> Option<Method> {
+        let assign = call.parent().filter(|p| self.spec.assigns.iter().any(|(k, _, _)| *k == p.kind()))?;
+        let var = first_named(assign).filter(|v| v.id() != call.id())?;
+        let var = self.text(var).trim();
+        let scope = self.scope_of(call);
+        let from = self.calls.partition_point(|c| c.start_byte() < call.end_byte());
+        for &c in self.calls[from..].iter().take(64) {
+            if self.scope_of(c) != scope {
+                continue;
+            }
+            let args = self.args(c);
+            if args.first().is_none_or(|a| self.text(self.unwrap(*a)).trim() != var) {
+                continue;
+            }
+            let mut found = None;
+            for (i, a) in args.iter().enumerate() {
+                let a = self.unwrap(*a);
+                if self.text(a).contains("CUSTOMREQUEST") {
+                    found = match self.pair(a) {
+                        Some((_, v)) => self.method_value(v),
+                        None if self.spec.maps.contains(&a.kind()) => {
+                            let mut cur = a.walk();
+                            let entries: Vec<Node<'t>> = a.named_children(&mut cur).collect();
+                            entries.into_iter().find_map(|e| {
+                                let (k, v) = self.pair(e)?;
+                                k.contains("CUSTOMREQUEST").then(|| self.method_value(v)).flatten()
+                            })
+                        }
+                        None => args.get(i + 1).and_then(|v| self.method_value(*v)),
+                    };
+                    break;
+                }
+            }
+            if found.is_some() {
+                return found;
             }
         }
         None
@@ -1024,6 +1187,41 @@ impl<'a, 't> Extraction<'a, 't> {
         false
     }
 
+    /// The value a name is bound to in this file (none for a name that is not a variable).
+    fn bound(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let n = self.unwrap(n);
+        if !self.is_name(n) {
+            return None;
+        }
+        let name = self.name_of(n)?;
+        self.lookup(&name, n.start_byte(), self.scope_of(n))
+    }
+
+    /// A format call whose format string is a constant (`String.format(CONTACTS, key, id)`,
+    /// `CONTACTS.formatted(key, id)`, `string.Format(Template, key)`): it builds a URL of its
+    /// own at the call, though no literal is written there.
+    fn formats_constant(&self, mut call: Node<'t>) -> bool {
+        // through `URI.create(…)`, `new Uri(…)`
+        for _ in 0..3 {
+            if !self.spec.calls.contains(&call.kind()) {
+                return false;
+            }
+            let f = self.fname(call).to_ascii_lowercase();
+            if FORMAT_FNS.contains(&f.as_str()) {
+                break;
+            }
+            match self.args(call).as_slice() {
+                [one] if WRAP_FNS.contains(&f.as_str()) => call = self.unwrap(*one),
+                _ => return false,
+            }
+        }
+        if !FORMAT_FNS.contains(&self.fname(call).to_ascii_lowercase().as_str()) {
+            return false;
+        }
+        let fmt = self.receiver(call).filter(|r| self.bound(*r).is_some()).or_else(|| self.args(call).first().copied());
+        fmt.and_then(|f| self.bound(f)).is_some_and(|v| self.contains_string(v))
+    }
+
     fn is_builder(&self, call: Node<'_>) -> bool {
         let f = self.fname(call).to_ascii_lowercase();
         FORMAT_FNS.contains(&f.as_str())
@@ -1276,7 +1474,9 @@ impl<'a, 't> Extraction<'a, 't> {
         let recv = self.receiver(call).map(|r| self.unwrap(r));
         let recv_string = recv.filter(|r| self.spec.strings.contains(&r.kind()));
         if FORMAT_FNS.contains(&f.as_str()) {
-            let (fmt, rest) = match recv_string {
+            // `"…%s".format(k)`, `CONTACTS.formatted(k, id)`: the receiver is the format string
+            let recv_fmt = recv_string.or_else(|| recv.filter(|r| self.bound(*r).is_some()));
+            let (fmt, rest) = match recv_fmt {
                 Some(r) => (self.eval(r, depth + 1), &args[..]),
                 None if !args.is_empty() => (self.eval(self.unwrap(args[0]), depth + 1), &args[1..]),
                 None => return Template::hole(self.text(call), span),
