@@ -38,8 +38,16 @@ const PARAMETER_LISTS: &[&str] = &[
     "class_parameters",
 ];
 /// Functions that turn a map into a query string.
-const QUERY_BUILDERS: &[&str] =
-    &["http_build_query", "urlsearchparams", "urlencode", "encode_www_form", "build_query", "stringify", "encode"];
+const QUERY_BUILDERS: &[&str] = &[
+    "http_build_query",
+    "urlsearchparams",
+    "urlencode",
+    "encode_www_form",
+    "build_query",
+    "stringify",
+    "encode",
+    "add_query_arg",
+];
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -183,7 +191,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if builds && !in_expr {
                 if self.spec.strings.contains(&kind) || self.contains_string(node) {
                     roots.push(node);
-                } else if self.spec.calls.contains(&kind) {
+                } else if self.spec.calls.contains(&kind) || self.spec.binary.contains(&kind) {
                     maybe_roots.push(node);
                 }
             }
@@ -212,7 +220,7 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         self.calls.clone_from(&calls);
         if !maybe_roots.is_empty() {
-            roots.extend(maybe_roots.into_iter().filter(|n| self.formats_constant(*n)));
+            roots.extend(maybe_roots.into_iter().filter(|n| self.formats_constant(*n) || self.joins_constants(*n)));
             roots.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
         }
 
@@ -256,14 +264,15 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let t = self.eval(root, 0);
             // a URL, with text of its own (`"$url"` only repeats a variable's value)
-            // (or, for a format over a constant, a value put in at the call)
+            // (or a value put in here into a template or a concatenation of constants)
             let rs = Self::span(root);
-            let own = |p: &crate::extract::template::Piece| {
-                (p.exact && !p.text.trim().is_empty()) || (p.hole && rs.start <= p.src.start && p.src.end <= rs.end)
+            let own_text = t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty());
+            let built_here = || {
+                (self.formats_constant(root)
+                    && t.pieces.iter().any(|p| p.hole && rs.start <= p.src.start && p.src.end <= rs.end))
+                    || self.joins_constants(root)
             };
-            if !t.is_url(&self.cfg.path_anchors)
-                || !t.pieces.iter().any(|p| own(p) && (p.exact || self.formats_constant(root)))
-            {
+            if !t.is_url(&self.cfg.path_anchors) || !(own_text || built_here()) {
                 continue;
             }
             out.covered.push(Self::span(root));
@@ -299,6 +308,12 @@ impl<'a, 't> Extraction<'a, 't> {
                     if let Some(a) = url_end {
                         span.end = span.end.min(a.end_byte()).max(span.start);
                     }
+                    // `add_query_arg([…], $url)`: the URL is the last argument
+                    if self.fname(root) == "add_query_arg"
+                        && let Some(u) = args.last()
+                    {
+                        span = Span::new(u.start_byte().max(span.start), span.end.max(u.start_byte()));
+                    }
                 }
                 span
             };
@@ -310,6 +325,9 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             // a query string built inside the URL (`'?' . http_build_query(['key' => $k])`)
             let inline = self.inline_query(root);
+            if users.is_empty() && !own_text && !self.formats_constant(root) {
+                continue; // `voisoHost + apiV1` stored, not sent: the constants are reported
+            }
             if users.is_empty() {
                 if !consumed.contains(&root.id()) {
                     out.candidates.push(t.into_candidate(span, None, inline));
@@ -694,7 +712,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// CURLOPT_CUSTOMREQUEST, 'PUT')` on the handle the call returns.
     fn method_of(&self, call: Node<'t>) -> Option<Method> {
         let fname = self.fname(call);
-        if let Some(m) = method_word(fname) {
+        if let Some(m) = method_word(fname.strip_prefix("wp_remote_").unwrap_or(fname)) {
             return Some(m);
         }
         // `new HttpPut(u)` (Apache), `Net::HTTP::Put.new(uri)` (Ruby)
@@ -826,12 +844,26 @@ impl<'a, 't> Extraction<'a, 't> {
         None
     }
 
+    /// The variable a call's result is assigned to: `$ch = curl_init(…)`, `req, err :=
+    /// http.NewRequest(…)` (the first name), `val req = …`.
+    fn handle_var(&self, call: Node<'t>) -> Option<&'a str> {
+        let mut p = call.parent()?;
+        if p.kind() == "expression_list" {
+            p = p.parent()?;
+        }
+        if !self.spec.assigns.iter().any(|(k, _, _)| *k == p.kind()) {
+            return None;
+        }
+        let var = first_named(p).filter(|v| v.id() != call.id())?;
+        let var = list_items(var).into_iter().next()?;
+        let text = self.text(var).trim();
+        (self.is_name(var) || var.kind().contains("declaration")).then_some(text)
+    }
+
     /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
     /// `curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => 'PUT'])`) in the same function.
     fn handle_method(&self, call: Node<'t>) -> Option<Method> {
-        let assign = call.parent().filter(|p| self.spec.assigns.iter().any(|(k, _, _)| *k == p.kind()))?;
-        let var = first_named(assign).filter(|v| v.id() != call.id())?;
-        let var = self.text(var).trim();
+        let var = self.handle_var(call)?;
         let scope = self.scope_of(call);
         let from = self.calls.partition_point(|c| c.start_byte() < call.end_byte());
         for &c in self.calls[from..].iter().take(64) {
@@ -932,6 +964,29 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         self.chain_setters(top, None, &mut out);
+        // Go: `req, _ := http.NewRequest(…)`, `q := req.URL.Query()`, `q.Add("key", k)`,
+        // `req.URL.RawQuery = q.Encode()`: setters on the request URL's query
+        if self.lang == Lang::Go
+            && let Some(req) = self.handle_var(call)
+        {
+            let want = format!("{req}.URL.Query()");
+            let scope = self.scope_of(call);
+            let setters = self.setters.get_or_init(|| self.index_setters());
+            let mut lists: Vec<(&String, &Vec<Node<'t>>)> =
+                setters.iter().filter(|((_, s), _)| *s == scope).map(|((r, _), l)| (r, l)).collect();
+            lists.sort_by_key(|(_, l)| l.first().map(Node::start_byte));
+            for (recv, list) in lists {
+                let Some(first) = list.iter().find(|c| c.start_byte() > call.end_byte()) else { continue };
+                let bound = self
+                    .lookup(recv, first.start_byte(), scope)
+                    .is_some_and(|v| self.text(v).split_whitespace().collect::<String>() == want);
+                if bound {
+                    for &c in list.iter().filter(|c| c.start_byte() > call.end_byte()).take(64) {
+                        self.setter_param(c, Some(ParamLocation::Query), &mut out);
+                    }
+                }
+            }
+        }
         // a params variable whose encoding is part of the URL (`u + "?" + q.Encode()`, Go)
         for enc in self.calls_in(url) {
             if self.fname(enc).eq_ignore_ascii_case("encode")
@@ -990,6 +1045,14 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         let a = self.unwrap(a);
         let kind = a.kind();
+        if loc != ParamLocation::Header
+            && self.lang != Lang::Bash
+            && (self.spec.strings.contains(&kind) || self.spec.binary.contains(&kind))
+        {
+            // a form body written out: `"key=" + key + "&agent=" + agent`
+            self.form_text(a, loc, out);
+            return;
+        }
         if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
             let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
             let mut c = body.walk();
@@ -1038,6 +1101,58 @@ impl<'a, 't> Extraction<'a, 't> {
             if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
                 self.collect(v, loc, in_option, out, depth + 1);
             }
+        }
+    }
+
+    /// `key=…` pairs of a URL-encoded form written as text (`"key=" + key + "&agent=" + a`),
+    /// each at its `key=` when that is written in a literal.
+    fn form_text(&self, a: Node<'t>, loc: ParamLocation, out: &mut Vec<Param>) {
+        let t = self.eval(a, NAME_DEPTH);
+        let text = t.text();
+        if text.contains("://") || text.starts_with('/') || !text.contains('=') {
+            return;
+        }
+        let mut at = 0;
+        for part in text.split('&') {
+            let start = at;
+            at += part.len() + 1;
+            let Some((name, value)) = part.split_once('=') else { continue };
+            if !self.cfg.key_names.iter().any(|k| k.eq_ignore_ascii_case(name.trim())) {
+                continue;
+            }
+            // the piece holding `key=`, and the value's piece
+            let mut off = 0;
+            let mut src = None;
+            let mut vspan = None;
+            let vstart = start + name.len() + 1;
+            for p in &t.pieces {
+                let (ps, pe) = (off, off + p.text.len());
+                if src.is_none() && ps <= start && start < pe {
+                    src = Some(if p.exact {
+                        Span::new(p.src.start + (start - ps), p.src.start + (vstart - ps).min(p.text.len()))
+                    } else {
+                        p.src
+                    });
+                }
+                if vspan.is_none() && ps <= vstart && vstart < pe {
+                    vspan = Some(p.src);
+                }
+                off = pe;
+            }
+            let Some(src) = src else { continue };
+            let vspan = vspan.unwrap_or(src);
+            let value = if value.starts_with('{') {
+                Value::Expr(value.trim_matches(['{', '}']).to_owned())
+            } else {
+                classify_value(value)
+            };
+            out.push(Param {
+                name: name.trim().to_owned(),
+                location: loc,
+                value,
+                span: Span::new(src.start, vspan.end.max(src.end)),
+                value_span: vspan,
+            });
         }
     }
 
@@ -1222,11 +1337,20 @@ impl<'a, 't> Extraction<'a, 't> {
         fmt.and_then(|f| self.bound(f)).is_some_and(|v| self.contains_string(v))
     }
 
+    /// A concatenation of constants with no literal of its own (`voisoHost + cdrPath`): it
+    /// builds a URL at this place, from text bound elsewhere.
+    fn joins_constants(&self, n: Node<'t>) -> bool {
+        self.spec.binary.contains(&n.kind())
+            && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op))
+            && self.names_in(n).into_iter().filter_map(|x| self.bound(x)).any(|v| self.contains_string(v))
+    }
+
     fn is_builder(&self, call: Node<'_>) -> bool {
         let f = self.fname(call).to_ascii_lowercase();
         FORMAT_FNS.contains(&f.as_str())
             || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
             || f == "addquerystring"
+            || f == "add_query_arg"
             || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
@@ -1512,6 +1636,12 @@ impl<'a, 't> Extraction<'a, 't> {
             // new URL(path, base)
             let base = self.eval(self.unwrap(positional[1]), depth + 1);
             return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
+        }
+        if f == "add_query_arg"
+            && let Some(url) = positional.last()
+        {
+            // WordPress `add_query_arg([…], $url)`: the URL; its query map is read by `inline_query`
+            return self.eval(self.unwrap(*url), depth + 1);
         }
         if f == "addquerystring" && !positional.is_empty() {
             // `QueryHelpers.AddQueryString(url, …)`: the URL; its parameters are read by `params_of`
