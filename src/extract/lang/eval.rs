@@ -157,6 +157,8 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut calls: Vec<Node<'t>> = Vec::new();
         // builder calls with no literal: roots when they format a constant (known once bound)
         let mut maybe_roots: Vec<Node<'t>> = Vec::new();
+        // Java/Kotlin annotations (Retrofit `@GET("api/v1/{key}/balance")`)
+        let mut annotations: Vec<Node<'t>> = Vec::new();
         // pre-order walk with an explicit stack (deep trees never recurse, and no node asks for
         // its parent, which costs the depth in tree-sitter): each entry carries whether the node
         // continues an enclosing string-building expression
@@ -183,6 +185,9 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
+            }
+            if kind == "annotation" && matches!(self.lang, Lang::Java | Lang::Kotlin) {
+                annotations.push(node);
             }
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
@@ -254,6 +259,12 @@ impl<'a, 't> Extraction<'a, 't> {
         }
 
         let mut seen: HashSet<usize> = HashSet::new();
+        // Retrofit endpoints: their path literal is read there, not again as a root
+        for a in annotations {
+            if let Some(lit) = self.retrofit(a, &mut out) {
+                seen.insert(lit);
+            }
+        }
         let mut emitted: HashSet<(Span, Option<Method>)> = HashSet::new();
         for root in roots {
             if self.deadline.passed() {
@@ -352,6 +363,102 @@ impl<'a, 't> Extraction<'a, 't> {
         out.comments.sort_unstable();
         out.covered.sort_unstable();
         out
+    }
+
+    /// A Retrofit endpoint: `@GET("api/v1/{key}/balance")` (the path relative to the base URL,
+    /// usually without a leading slash) on an interface method, whose `@Query("key")` and
+    /// `@Field("key")` parameters are the query and body; `@Path("key")` fills the path.
+    fn retrofit(&self, a: Node<'t>, out: &mut LangOut) -> Option<usize> {
+        let name = self.annotation_name(a);
+        let Some(method) = Method::parse(name).filter(|_| name.chars().all(|c| c.is_ascii_uppercase())) else {
+            return None;
+        };
+        let lit = self.annotation_string(a)?;
+        let (cs, ce) = self.content_bounds(lit);
+        let path = self.eval(lit, NAME_DEPTH);
+        let text = path.text();
+        if text.contains("://") || text.is_empty() {
+            return None; // an absolute URL is read as any string
+        }
+        let mut t = Template::default();
+        if !text.starts_with('/') {
+            let mut slash = Template::literal("/", Span::new(cs, cs));
+            slash.pieces[0].exact = false;
+            t.push(slash);
+        }
+        t.push(path);
+        if !t.is_url(&self.cfg.path_anchors) {
+            return None;
+        }
+        // the parameters of the annotated function
+        let mut params = Vec::new();
+        let func = a.parent().and_then(|m| m.parent());
+        let list = func.and_then(|f| {
+            f.child_by_field_name("parameters").or_else(|| {
+                let mut c = f.walk();
+                f.named_children(&mut c).find(|n| n.kind() == "function_value_parameters")
+            })
+        });
+        if let Some(list) = list {
+            let mut todo = vec![(list, 0u8)];
+            let mut budget = 256;
+            while let Some((n, d)) = todo.pop() {
+                budget -= 1;
+                if budget == 0 {
+                    break;
+                }
+                if n.kind() == "annotation" {
+                    let loc = match self.annotation_name(n) {
+                        "Query" => ParamLocation::Query,
+                        "Field" | "Part" => ParamLocation::Body,
+                        _ => continue,
+                    };
+                    let Some(k) = self.annotation_string(n) else { continue };
+                    let pname = self.eval(k, NAME_DEPTH).text();
+                    if self.cfg.key_names.iter().any(|x| x.eq_ignore_ascii_case(&pname)) {
+                        let span = Self::span(k);
+                        params.push(Param {
+                            name: pname,
+                            location: loc,
+                            value: Value::Expr("parameter".into()),
+                            span,
+                            value_span: span,
+                        });
+                    }
+                    continue;
+                }
+                if d < 4 {
+                    let mut c = n.walk();
+                    todo.extend(n.named_children(&mut c).map(|x| (x, d + 1)));
+                }
+            }
+        }
+        out.covered.push(Self::span(lit));
+        out.candidates.push(t.into_candidate(Span::new(cs, ce), Some(method), params));
+        Some(lit.id())
+    }
+
+    /// `GET` of `@GET(…)` / `@retrofit2.http.GET(…)`.
+    fn annotation_name(&self, a: Node<'_>) -> &'a str {
+        let text = self.text(a).trim_start_matches('@');
+        let head = text.split(['(', ' ', '\n']).next().unwrap_or("");
+        head.rsplit('.').next().unwrap_or(head)
+    }
+
+    /// The first string literal among an annotation's arguments (`@GET("…")`, `@GET(value = "…")`).
+    fn annotation_string(&self, a: Node<'t>) -> Option<Node<'t>> {
+        let mut todo = vec![(a, 0u8)];
+        while let Some((n, d)) = todo.pop() {
+            if self.spec.strings.contains(&n.kind()) {
+                return Some(n);
+            }
+            if d < 5 {
+                let mut c = n.walk();
+                let kids: Vec<Node<'t>> = n.named_children(&mut c).collect();
+                todo.extend(kids.into_iter().rev().map(|x| (x, d + 1)));
+            }
+        }
+        None
     }
 
     // ---------------------------------------------------------------------------------------
