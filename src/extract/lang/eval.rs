@@ -370,9 +370,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// `@Field("key")` parameters are the query and body; `@Path("key")` fills the path.
     fn retrofit(&self, a: Node<'t>, out: &mut LangOut) -> Option<usize> {
         let name = self.annotation_name(a);
-        let Some(method) = Method::parse(name).filter(|_| name.chars().all(|c| c.is_ascii_uppercase())) else {
-            return None;
-        };
+        let method = Method::parse(name).filter(|_| name.chars().all(|c| c.is_ascii_uppercase()))?;
         let lit = self.annotation_string(a)?;
         let (cs, ce) = self.content_bounds(lit);
         let path = self.eval(lit, NAME_DEPTH);
