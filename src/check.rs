@@ -320,7 +320,7 @@ fn check_candidate<'v>(
             .query
             .iter()
             .map(|p| Param { span: abs(p.span), value_span: abs(p.value_span), ..p.clone() })
-            .chain(cand.params.iter().cloned())
+            .chain(cand.params.iter().filter(|p| !bound_in_path(cand, p)).cloned())
             .filter(|p| vendor.key_params.iter().any(|k| k.eq_ignore_ascii_case(&p.name)))
             .collect();
         for p in &key_params {
@@ -710,6 +710,24 @@ fn cand_segs(pieces: &[Piece]) -> Vec<CandSeg<'_>> {
         .collect()
 }
 
+/// A query or body entry that fills a `{name}` written in the URL's path (resty
+/// `SetPathParams`, RestSharp `AddUrlSegment`, Spring's URI variables map): it is the path
+/// segment already reported, not a parameter sent.
+fn bound_in_path(cand: &Candidate, p: &Param) -> bool {
+    if p.location == ParamLocation::Header {
+        return false;
+    }
+    let pat = format!("{{{}}}", p.name);
+    let path_end = cand.url.find('?').unwrap_or(cand.url.len());
+    cand.url[..path_end].match_indices(&pat).any(|(i, _)| {
+        cand.map.is_empty()
+            || cand.map.iter().any(|m| {
+                // written in a literal or a constant; not a `{name}` hole for a computed value
+                (m.exact || m.url.len() > pat.len()) && m.url.start <= i && i + pat.len() <= m.url.end
+            })
+    })
+}
+
 /// The most specific match (most literal segments); among equals, the one whose method matches.
 pub fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>) -> Option<EndpointRef> {
     let all = vendor.trie.lookup(segs);
@@ -722,7 +740,9 @@ pub fn best_match(vendor: &Vendor, segs: &[CandSeg<'_>], method: Option<Method>)
     let order = |r: &EndpointRef| match r {
         EndpointRef::Legacy(i) | EndpointRef::V4(i) => *i,
     };
-    let pick = method.and_then(|m| best.iter().filter(|r| method_of(r) == m).min_by_key(|r| order(r)).copied());
+    let with = |m: Method| best.iter().filter(|r| method_of(r) == m).min_by_key(|r| order(r)).copied();
+    // a PATCH to a path the legacy API updates with PUT is that update
+    let pick = method.and_then(|m| with(m).or_else(|| (m == Method::Patch).then(|| with(Method::Put)).flatten()));
     pick.or_else(|| best.iter().min_by_key(|r| order(r)).copied())
 }
 

@@ -125,7 +125,9 @@ static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static CURL_GET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-G|--get)\b").unwrap());
+/// `-G`, `--get`, and `-G` among combined short flags (`-sG`, `-fsSLG`).
+static CURL_GET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[A-Za-z]*G[A-Za-z]*|--get)(?:\s|$)").unwrap());
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
 });
@@ -332,17 +334,46 @@ impl GenericExtractor {
             };
             let Some((value, vspan, real_name)) = read else { continue };
             let Some(real_name) = real_name else { continue };
-            // `{ key: v }`, `(key: v)`: from the name, not the brace before it
-            let start = if m.get(2).is_some() { name.start() } else { whole.start() };
+            // `{ key: v }`, `(key: v)`: from the name, not the brace before it; a setter
+            // (`v.Set("key", k)`): from the quoted name, not the method
+            let start = if m.get(2).is_some() {
+                name.start()
+            } else if m.get(4).is_some() {
+                name.start().saturating_sub(1)
+            } else {
+                whole.start()
+            };
             let line_start =
                 floor(text, file.line_span(line.saturating_sub(2).max(1)).start.max(whole.start().saturating_sub(200)));
             let location = if let Some(f) = setter {
-                // url.Values.Set, searchParams.append, queryParam, addQueryParameter: query;
-                // put/field/add on a body or form builder: body
-                if ["query", "set", "append"].iter().any(|w| f.contains(w)) {
+                if ["path", "segment", "urlparam", "uriparam", "routeparam"].iter().any(|w| f.contains(w)) {
+                    continue; // `SetPathParams`, `AddUrlSegment`: fills a `{key}` of the path
+                }
+                // queryParam, addQueryParameter: query; field, form, body: body; set/append
+                // (url.Values, searchParams): query, unless inside a form or body being built
+                // (ktor `FormDataContent(Parameters.build { append(…) })`); add, put,
+                // addParameter: the query of a GET (url.Values, URIBuilder, RestSharp), the body
+                // of a POST (a form builder)
+                let before = text[line_start..whole.start()].to_ascii_lowercase();
+                if f.contains("query") {
                     ParamLocation::Query
-                } else {
+                } else if ["form", "body", "field", "entity", "json"].iter().any(|w| f.contains(w)) {
                     ParamLocation::Body
+                } else if f.contains("set") || f.contains("append") {
+                    let last = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
+                    let body = last(&["formdata", "formbody", "formurlencoded", "urlencodedform", "setbody", "body("]);
+                    if body > last(&["query", "searchparams", "params"]) {
+                        ParamLocation::Body
+                    } else {
+                        ParamLocation::Query
+                    }
+                } else {
+                    match out[idx].method {
+                        Some(Method::Get | Method::Delete | Method::Head) => ParamLocation::Query,
+                        Some(_) => ParamLocation::Body,
+                        None if f.contains("parameter") => ParamLocation::Query,
+                        None => ParamLocation::Body,
+                    }
                 }
             } else {
                 QUERY_WORD.captures_iter(&text[line_start..whole.start()]).last().map_or(ParamLocation::Body, |c| {
@@ -762,6 +793,12 @@ mod tests {
         let c = run("curl -X PUT https://cc.voiso.com/api/v1/k/campaigns/1/contacts -d key=abc\n");
         assert_eq!(c[0].method, Some(Method::Put));
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        // -G among combined short flags
+        let c = run("curl -sG https://cc.voiso.com/api/v2/cdr -d \"key=$KEY\"\n");
+        assert_eq!(c[0].method, Some(Method::Get));
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run("curl -sS https://cc.voiso.com/api/v3/messages/whatsapp -d \"key=$KEY\"\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 
     #[test]
@@ -781,8 +818,18 @@ mod tests {
         let c = run("axios.get('https://cc.voiso.com/api/v2/cdr', { params: { key: apiKey, page: 1 } })\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         assert_eq!(c[0].params[0].value, Value::Expr("apiKey".into()));
-        let c = run("u := \"https://cc.voiso.com/api/v2/cdr\"\nq.Set(\"key\", apiKey)\n");
+        let src = "u := \"https://cc.voiso.com/api/v2/cdr\"\nq.Set(\"key\", apiKey)\n";
+        let c = run(src);
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        // reported at the quoted name, not the method
+        assert_eq!(&src[c[0].params[0].span.start..c[0].params[0].span.start + 5], "\"key\"");
+        // `add` is the query of a GET, the body of a POST; a path segment setter is no parameter
+        let c = run("http.get(\"https://cc.voiso.com/api/v2/cdr\")\nq.Add(\"key\", apiKey)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run("http.post(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\nform.add(\"key\", apiKey)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        let c = run("get(\"https://cc.voiso.com/api/v1/{key}/balance\")\n  .AddUrlSegment(\"key\", k)\n");
+        assert!(c[0].params.is_empty());
         let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }

@@ -38,8 +38,16 @@ const PARAMETER_LISTS: &[&str] = &[
     "class_parameters",
 ];
 /// Functions that turn a map into a query string.
-const QUERY_BUILDERS: &[&str] =
-    &["http_build_query", "urlsearchparams", "urlencode", "encode_www_form", "build_query", "stringify", "encode"];
+const QUERY_BUILDERS: &[&str] = &[
+    "http_build_query",
+    "urlsearchparams",
+    "urlencode",
+    "encode_www_form",
+    "build_query",
+    "stringify",
+    "encode",
+    "add_query_arg",
+];
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -147,6 +155,10 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut out = LangOut::default();
         let mut roots: Vec<Node<'t>> = Vec::new();
         let mut calls: Vec<Node<'t>> = Vec::new();
+        // builder calls with no literal: roots when they format a constant (known once bound)
+        let mut maybe_roots: Vec<Node<'t>> = Vec::new();
+        // Java/Kotlin annotations (Retrofit `@GET("api/v1/{key}/balance")`)
+        let mut annotations: Vec<Node<'t>> = Vec::new();
         // pre-order walk with an explicit stack (deep trees never recurse, and no node asks for
         // its parent, which costs the depth in tree-sitter): each entry carries whether the node
         // continues an enclosing string-building expression
@@ -174,12 +186,19 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
             }
+            if kind == "annotation" && matches!(self.lang, Lang::Java | Lang::Kotlin) {
+                annotations.push(node);
+            }
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
             }
             let builds = self.builds_string(node);
-            if builds && !in_expr && (self.spec.strings.contains(&kind) || self.contains_string(node)) {
-                roots.push(node);
+            if builds && !in_expr {
+                if self.spec.strings.contains(&kind) || self.contains_string(node) {
+                    roots.push(node);
+                } else if self.spec.calls.contains(&kind) || self.spec.binary.contains(&kind) {
+                    maybe_roots.push(node);
+                }
             }
             // does a child continue this node's expression?
             let transparent = matches!(
@@ -205,6 +224,10 @@ impl<'a, 't> Extraction<'a, 't> {
             all.sort_by_key(|b| (b.scope, b.start));
         }
         self.calls.clone_from(&calls);
+        if !maybe_roots.is_empty() {
+            roots.extend(maybe_roots.into_iter().filter(|n| self.formats_constant(*n) || self.joins_constants(*n)));
+            roots.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
+        }
 
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
@@ -240,6 +263,12 @@ impl<'a, 't> Extraction<'a, 't> {
         }
 
         let mut seen: HashSet<usize> = HashSet::new();
+        // Retrofit endpoints: their path literal is read there, not again as a root
+        for a in annotations {
+            if let Some(lit) = self.retrofit(a, &mut out) {
+                seen.insert(lit);
+            }
+        }
         let mut emitted: HashSet<(Span, Option<Method>)> = HashSet::new();
         for root in roots {
             if self.deadline.passed() {
@@ -250,7 +279,15 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let t = self.eval(root, 0);
             // a URL, with text of its own (`"$url"` only repeats a variable's value)
-            if !t.is_url(&self.cfg.path_anchors) || !t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty()) {
+            // (or a value put in here into a template or a concatenation of constants)
+            let rs = Self::span(root);
+            let own_text = t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty());
+            let built_here = || {
+                (self.formats_constant(root)
+                    && t.pieces.iter().any(|p| p.hole && rs.start <= p.src.start && p.src.end <= rs.end))
+                    || self.joins_constants(root)
+            };
+            if !t.is_url(&self.cfg.path_anchors) || !(own_text || built_here()) {
                 continue;
             }
             out.covered.push(Self::span(root));
@@ -286,6 +323,12 @@ impl<'a, 't> Extraction<'a, 't> {
                     if let Some(a) = url_end {
                         span.end = span.end.min(a.end_byte()).max(span.start);
                     }
+                    // `add_query_arg([…], $url)`: the URL is the last argument
+                    if self.fname(root) == "add_query_arg"
+                        && let Some(u) = args.last()
+                    {
+                        span = Span::new(u.start_byte().max(span.start), span.end.max(u.start_byte()));
+                    }
                 }
                 span
             };
@@ -297,6 +340,9 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             // a query string built inside the URL (`'?' . http_build_query(['key' => $k])`)
             let inline = self.inline_query(root);
+            if users.is_empty() && !own_text && !self.formats_constant(root) {
+                continue; // `voisoHost + apiV1` stored, not sent: the constants are reported
+            }
             if users.is_empty() {
                 if !consumed.contains(&root.id()) {
                     out.candidates.push(t.into_candidate(span, None, inline));
@@ -321,6 +367,100 @@ impl<'a, 't> Extraction<'a, 't> {
         out.comments.sort_unstable();
         out.covered.sort_unstable();
         out
+    }
+
+    /// A Retrofit endpoint: `@GET("api/v1/{key}/balance")` (the path relative to the base URL,
+    /// usually without a leading slash) on an interface method, whose `@Query("key")` and
+    /// `@Field("key")` parameters are the query and body; `@Path("key")` fills the path.
+    fn retrofit(&self, a: Node<'t>, out: &mut LangOut) -> Option<usize> {
+        let name = self.annotation_name(a);
+        let method = Method::parse(name).filter(|_| name.chars().all(|c| c.is_ascii_uppercase()))?;
+        let lit = self.annotation_string(a)?;
+        let (cs, ce) = self.content_bounds(lit);
+        let path = self.eval(lit, NAME_DEPTH);
+        let text = path.text();
+        if text.contains("://") || text.is_empty() {
+            return None; // an absolute URL is read as any string
+        }
+        let mut t = Template::default();
+        if !text.starts_with('/') {
+            let mut slash = Template::literal("/", Span::new(cs, cs));
+            slash.pieces[0].exact = false;
+            t.push(slash);
+        }
+        t.push(path);
+        if !t.is_url(&self.cfg.path_anchors) {
+            return None;
+        }
+        // the parameters of the annotated function
+        let mut params = Vec::new();
+        let func = a.parent().and_then(|m| m.parent());
+        let list = func.and_then(|f| {
+            f.child_by_field_name("parameters").or_else(|| {
+                let mut c = f.walk();
+                f.named_children(&mut c).find(|n| n.kind() == "function_value_parameters")
+            })
+        });
+        if let Some(list) = list {
+            let mut todo = vec![(list, 0u8)];
+            let mut budget = 256;
+            while let Some((n, d)) = todo.pop() {
+                budget -= 1;
+                if budget == 0 {
+                    break;
+                }
+                if n.kind() == "annotation" {
+                    let loc = match self.annotation_name(n) {
+                        "Query" => ParamLocation::Query,
+                        "Field" | "Part" => ParamLocation::Body,
+                        _ => continue,
+                    };
+                    let Some(k) = self.annotation_string(n) else { continue };
+                    let pname = self.eval(k, NAME_DEPTH).text();
+                    if self.cfg.key_names.iter().any(|x| x.eq_ignore_ascii_case(&pname)) {
+                        let span = Self::span(k);
+                        params.push(Param {
+                            name: pname,
+                            location: loc,
+                            value: Value::Expr("parameter".into()),
+                            span,
+                            value_span: span,
+                        });
+                    }
+                    continue;
+                }
+                if d < 4 {
+                    let mut c = n.walk();
+                    todo.extend(n.named_children(&mut c).map(|x| (x, d + 1)));
+                }
+            }
+        }
+        out.covered.push(Self::span(lit));
+        out.candidates.push(t.into_candidate(Span::new(cs, ce), Some(method), params));
+        Some(lit.id())
+    }
+
+    /// `GET` of `@GET(…)` / `@retrofit2.http.GET(…)`.
+    fn annotation_name(&self, a: Node<'_>) -> &'a str {
+        let text = self.text(a).trim_start_matches('@');
+        let head = text.split(['(', ' ', '\n']).next().unwrap_or("");
+        head.rsplit('.').next().unwrap_or(head)
+    }
+
+    /// The first string literal among an annotation's arguments (`@GET("…")`, `@GET(value = "…")`).
+    fn annotation_string(&self, a: Node<'t>) -> Option<Node<'t>> {
+        let mut todo = vec![(a, 0u8)];
+        while let Some((n, d)) = todo.pop() {
+            if self.spec.strings.contains(&n.kind()) {
+                return Some(n);
+            }
+            if d < 5 {
+                let mut c = n.walk();
+                let kids: Vec<Node<'t>> = n.named_children(&mut c).collect();
+                todo.extend(kids.into_iter().rev().map(|x| (x, d + 1)));
+            }
+        }
+        None
     }
 
     // ---------------------------------------------------------------------------------------
@@ -424,10 +564,24 @@ impl<'a, 't> Extraction<'a, 't> {
         // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
         if scope != 0 {
-            let lo = all.partition_point(|b| b.scope < scope);
-            let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
-            if hi > lo {
-                return Some(all[hi - 1].value);
+            let in_scope = |scope: usize| {
+                let lo = all.partition_point(|b| b.scope < scope);
+                let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
+                (hi > lo).then(|| all[hi - 1].value)
+            };
+            if let Some(v) = in_scope(scope) {
+                return Some(v);
+            }
+            // a block or lambda sees the locals of the functions around it
+            let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
+            for &(start, end, id) in self.scopes[..k].iter().rev().take(256) {
+                if id != scope
+                    && start <= at
+                    && at < end
+                    && let Some(v) = in_scope(id)
+                {
+                    return Some(v);
+                }
             }
         }
         let top = all.partition_point(|b| b.scope == 0);
@@ -507,7 +661,8 @@ impl<'a, 't> Extraction<'a, 't> {
     fn call_of_option(&self, root: Node<'t>) -> Option<Node<'t>> {
         let pair = root.parent()?;
         let (k, v) = self.pair(pair)?;
-        if v.id() != root.id() || !matches!(k.to_ascii_lowercase().as_str(), "url" | "uri" | "endpoint") {
+        if v.id() != root.id() || !matches!(k.to_ascii_lowercase().as_str(), "url" | "uri" | "endpoint" | "requesturi")
+        {
             return None;
         }
         let mut p = pair.parent();
@@ -616,8 +771,16 @@ impl<'a, 't> Extraction<'a, 't> {
             let args = self.args(a);
             if let [one] = args.as_slice() {
                 let inner = self.unwrap(*one);
-                if self.is_name(inner) || self.spec.calls.contains(&inner.kind()) {
+                if self.is_name(inner) {
                     return self.target(inner, depth + 1);
+                }
+                // a call that stands for another URL (`URI.create(Uri.parse(u))`); a format or
+                // builder call inside is part of this URL expression
+                if self.spec.calls.contains(&inner.kind()) {
+                    let t = self.target(inner, depth + 1);
+                    if t.is_some_and(|t| t.id() != inner.id()) {
+                        return t;
+                    }
                 }
             }
         }
@@ -668,17 +831,31 @@ impl<'a, 't> Extraction<'a, 't> {
             || is_member(k)
     }
 
-    /// HTTP method of a call: its name (`post`, `PostAsync`, `getForObject`), a method argument
-    /// (`"PUT"`, `http.MethodPut`, `:post`), a `method:` option, or a builder call in the same
-    /// chain (`….uri(u).GET()`).
+    /// HTTP method of a call: its name (`post`, `PostAsync`, `getForObject`), a request class
+    /// named by it (`Net::HTTP::Put.new`, `new HttpPut(u)`), a method argument (`"PUT"`,
+    /// `http.MethodPut`, `:post`, a local holding one), a `method:` option or `Method =`
+    /// initializer, a `method = …` in a trailing lambda (ktor), a builder call in the same chain
+    /// (`….uri(u).GET()`, `.method("PUT", body)`), or a later `curl_setopt($ch,
+    /// CURLOPT_CUSTOMREQUEST, 'PUT')` on the handle the call returns.
     fn method_of(&self, call: Node<'t>) -> Option<Method> {
-        if let Some(m) = method_word(self.fname(call)) {
+        let fname = self.fname(call);
+        if let Some(m) = method_word(fname.strip_prefix("wp_remote_").unwrap_or(fname)) {
+            return Some(m);
+        }
+        // `new HttpPut(u)` (Apache), `Net::HTTP::Put.new(uri)` (Ruby)
+        if let Some(m) = fname.strip_prefix("Http").and_then(Method::parse) {
+            return Some(m);
+        }
+        if fname == "new"
+            && let Some(r) = self.receiver(call)
+            && let Some(m) = self.text(r).rsplit([':', '.']).next().and_then(Method::parse)
+        {
             return Some(m);
         }
         for a in self.args(call) {
             if let Some((k, v)) = self.pair(a) {
                 if k.eq_ignore_ascii_case("method") {
-                    return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
+                    return self.method_value(v);
                 }
                 continue;
             }
@@ -689,7 +866,7 @@ impl<'a, 't> Extraction<'a, 't> {
                     if let Some((k, v)) = self.pair(e)
                         && k.eq_ignore_ascii_case("method")
                     {
-                        return Method::parse(self.eval(self.unwrap(v), NAME_DEPTH).text().trim());
+                        return self.method_value(v);
                     }
                 }
                 continue;
@@ -700,6 +877,22 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 return Some(m);
             }
+            // `method := http.MethodPut` then `http.NewRequest(method, u, …)`
+            if self.is_name(a)
+                && let Some(name) = self.name_of(a)
+                && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+            {
+                let text = self.text(self.unwrap(v)).trim().trim_matches(['"', '\'', ':']);
+                if text.len() <= 40
+                    && let Some(m) = method_suffix(text)
+                {
+                    return Some(m);
+                }
+            }
+        }
+        // C# `new HttpRequestMessage { Method = HttpMethod.Put, RequestUri = … }`
+        if let Some(m) = call.child_by_field_name("initializer").and_then(|i| self.method_assigned(i)) {
+            return Some(m);
         }
         // the rest of a builder chain: climb while the parent is a call or a member access
         let mut top = call;
@@ -711,17 +904,124 @@ impl<'a, 't> Extraction<'a, 't> {
                 _ => break,
             }
         }
+        // ktor `client.request(u) { method = HttpMethod.Put }`: a trailing lambda of the chain
+        let mut n = call;
+        loop {
+            let mut c = n.walk();
+            let lambdas: Vec<Node<'t>> = n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+            if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
+                return Some(m);
+            }
+            match n.parent() {
+                Some(p) if n.id() != top.id() => n = p,
+                _ => break,
+            }
+        }
         let text = self.text(top);
-        let b = text.as_bytes();
         for (i, _) in text.match_indices('.').chain(text.match_indices("->")) {
             let rest = text[i..].trim_start_matches(['.', '-', '>']).trim_start();
             let word: &str = rest.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
             let after = rest[word.len()..].trim_start();
-            if after.starts_with('(')
-                && let Some(m) = Method::parse(word).filter(|m| !matches!(m, Method::Head | Method::Options))
-            {
-                let _ = b;
+            if !after.starts_with('(') {
+                continue;
+            }
+            if let Some(m) = Method::parse(word).filter(|m| !matches!(m, Method::Head | Method::Options)) {
                 return Some(m);
+            }
+            // OkHttp / java.net.http `.method("PUT", body)`
+            if word == "method" {
+                let arg = after[1..].split([',', ')']).next().unwrap_or("").trim().trim_matches(['"', '\'']);
+                if let Some(m) = method_suffix(arg) {
+                    return Some(m);
+                }
+            }
+        }
+        self.handle_method(call)
+    }
+
+    /// A method value: `"PUT"`, `:put`, `HttpMethod.Put`.
+    fn method_value(&self, v: Node<'t>) -> Option<Method> {
+        let v = self.unwrap(v);
+        Method::parse(self.eval(v, NAME_DEPTH).text().trim())
+            .or_else(|| method_suffix(self.text(v).trim().trim_matches(['"', '\'', ':'])))
+    }
+
+    /// `method = HttpMethod.Put` / `Method = HttpMethod.Put` assigned inside `n` (an object
+    /// initializer, a trailing lambda): bounded look at its statements.
+    fn method_assigned(&self, n: Node<'t>) -> Option<Method> {
+        let mut todo = vec![(n, 0u8)];
+        let mut budget = 64;
+        while let Some((x, d)) = todo.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            if matches!(x.kind(), "assignment" | "assignment_expression")
+                && let (Some(l), Some(r)) = (first_named(x), last_named(x))
+                && self.text(l).trim().eq_ignore_ascii_case("method")
+            {
+                return self.method_value(r);
+            }
+            // not into nested calls' own lambdas and initializers beyond a few levels
+            if d < 4 && !self.spec.calls.contains(&x.kind()) {
+                let mut c = x.walk();
+                todo.extend(x.named_children(&mut c).map(|k| (k, d + 1)));
+            }
+        }
+        None
+    }
+
+    /// The variable a call's result is assigned to: `$ch = curl_init(…)`, `req, err :=
+    /// http.NewRequest(…)` (the first name), `val req = …`.
+    fn handle_var(&self, call: Node<'t>) -> Option<&'a str> {
+        let mut p = call.parent()?;
+        if p.kind() == "expression_list" {
+            p = p.parent()?;
+        }
+        if !self.spec.assigns.iter().any(|(k, _, _)| *k == p.kind()) {
+            return None;
+        }
+        let var = first_named(p).filter(|v| v.id() != call.id())?;
+        let var = list_items(var).into_iter().next()?;
+        let text = self.text(var).trim();
+        (self.is_name(var) || var.kind().contains("declaration")).then_some(text)
+    }
+
+    /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
+    /// `curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => 'PUT'])`) in the same function.
+    fn handle_method(&self, call: Node<'t>) -> Option<Method> {
+        let var = self.handle_var(call)?;
+        let scope = self.scope_of(call);
+        let from = self.calls.partition_point(|c| c.start_byte() < call.end_byte());
+        for &c in self.calls[from..].iter().take(64) {
+            if self.scope_of(c) != scope {
+                continue;
+            }
+            let args = self.args(c);
+            if args.first().is_none_or(|a| self.text(self.unwrap(*a)).trim() != var) {
+                continue;
+            }
+            let mut found = None;
+            for (i, a) in args.iter().enumerate() {
+                let a = self.unwrap(*a);
+                if self.text(a).contains("CUSTOMREQUEST") {
+                    found = match self.pair(a) {
+                        Some((_, v)) => self.method_value(v),
+                        None if self.spec.maps.contains(&a.kind()) => {
+                            let mut cur = a.walk();
+                            let entries: Vec<Node<'t>> = a.named_children(&mut cur).collect();
+                            entries.into_iter().find_map(|e| {
+                                let (k, v) = self.pair(e)?;
+                                k.contains("CUSTOMREQUEST").then(|| self.method_value(v)).flatten()
+                            })
+                        }
+                        None => args.get(i + 1).and_then(|v| self.method_value(*v)),
+                    };
+                    break;
+                }
+            }
+            if found.is_some() {
+                return found;
             }
         }
         None
@@ -791,6 +1091,29 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         self.chain_setters(top, None, &mut out);
+        // Go: `req, _ := http.NewRequest(…)`, `q := req.URL.Query()`, `q.Add("key", k)`,
+        // `req.URL.RawQuery = q.Encode()`: setters on the request URL's query
+        if self.lang == Lang::Go
+            && let Some(req) = self.handle_var(call)
+        {
+            let want = format!("{req}.URL.Query()");
+            let scope = self.scope_of(call);
+            let setters = self.setters.get_or_init(|| self.index_setters());
+            let mut lists: Vec<(&String, &Vec<Node<'t>>)> =
+                setters.iter().filter(|((_, s), _)| *s == scope).map(|((r, _), l)| (r, l)).collect();
+            lists.sort_by_key(|(_, l)| l.first().map(Node::start_byte));
+            for (recv, list) in lists {
+                let Some(first) = list.iter().find(|c| c.start_byte() > call.end_byte()) else { continue };
+                let bound = self
+                    .lookup(recv, first.start_byte(), scope)
+                    .is_some_and(|v| self.text(v).split_whitespace().collect::<String>() == want);
+                if bound {
+                    for &c in list.iter().filter(|c| c.start_byte() > call.end_byte()).take(64) {
+                        self.setter_param(c, Some(ParamLocation::Query), &mut out);
+                    }
+                }
+            }
+        }
         // a params variable whose encoding is part of the URL (`u + "?" + q.Encode()`, Go)
         for enc in self.calls_in(url) {
             if self.fname(enc).eq_ignore_ascii_case("encode")
@@ -853,6 +1176,14 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         let a = self.unwrap(a);
         let kind = a.kind();
+        if loc != ParamLocation::Header
+            && self.lang != Lang::Bash
+            && (self.spec.strings.contains(&kind) || self.spec.binary.contains(&kind))
+        {
+            // a form body written out: `"key=" + key + "&agent=" + agent`
+            self.form_text(a, loc, out);
+            return;
+        }
         if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
             let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
             let mut c = body.walk();
@@ -901,6 +1232,58 @@ impl<'a, 't> Extraction<'a, 't> {
             if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
                 self.collect(v, loc, in_option, out, depth + 1);
             }
+        }
+    }
+
+    /// `key=…` pairs of a URL-encoded form written as text (`"key=" + key + "&agent=" + a`),
+    /// each at its `key=` when that is written in a literal.
+    fn form_text(&self, a: Node<'t>, loc: ParamLocation, out: &mut Vec<Param>) {
+        let t = self.eval(a, NAME_DEPTH);
+        let text = t.text();
+        if text.contains("://") || text.starts_with('/') || !text.contains('=') {
+            return;
+        }
+        let mut at = 0;
+        for part in text.split('&') {
+            let start = at;
+            at += part.len() + 1;
+            let Some((name, value)) = part.split_once('=') else { continue };
+            if !self.cfg.key_names.iter().any(|k| k.eq_ignore_ascii_case(name.trim())) {
+                continue;
+            }
+            // the piece holding `key=`, and the value's piece
+            let mut off = 0;
+            let mut src = None;
+            let mut vspan = None;
+            let vstart = start + name.len() + 1;
+            for p in &t.pieces {
+                let (ps, pe) = (off, off + p.text.len());
+                if src.is_none() && ps <= start && start < pe {
+                    src = Some(if p.exact {
+                        Span::new(p.src.start + (start - ps), p.src.start + (vstart - ps).min(p.text.len()))
+                    } else {
+                        p.src
+                    });
+                }
+                if vspan.is_none() && ps <= vstart && vstart < pe {
+                    vspan = Some(p.src);
+                }
+                off = pe;
+            }
+            let Some(src) = src else { continue };
+            let vspan = vspan.unwrap_or(src);
+            let value = if value.starts_with('{') {
+                Value::Expr(value.trim_matches(['{', '}']).to_owned())
+            } else {
+                classify_value(value)
+            };
+            out.push(Param {
+                name: name.trim().to_owned(),
+                location: loc,
+                value,
+                span: Span::new(src.start, vspan.end.max(src.end)),
+                value_span: vspan,
+            });
         }
     }
 
@@ -1050,11 +1433,55 @@ impl<'a, 't> Extraction<'a, 't> {
         false
     }
 
+    /// The value a name is bound to in this file (none for a name that is not a variable).
+    fn bound(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let n = self.unwrap(n);
+        if !self.is_name(n) {
+            return None;
+        }
+        let name = self.name_of(n)?;
+        self.lookup(&name, n.start_byte(), self.scope_of(n))
+    }
+
+    /// A format call whose format string is a constant (`String.format(CONTACTS, key, id)`,
+    /// `CONTACTS.formatted(key, id)`, `string.Format(Template, key)`): it builds a URL of its
+    /// own at the call, though no literal is written there.
+    fn formats_constant(&self, mut call: Node<'t>) -> bool {
+        // through `URI.create(…)`, `new Uri(…)`
+        for _ in 0..3 {
+            if !self.spec.calls.contains(&call.kind()) {
+                return false;
+            }
+            let f = self.fname(call).to_ascii_lowercase();
+            if FORMAT_FNS.contains(&f.as_str()) {
+                break;
+            }
+            match self.args(call).as_slice() {
+                [one] if WRAP_FNS.contains(&f.as_str()) => call = self.unwrap(*one),
+                _ => return false,
+            }
+        }
+        if !FORMAT_FNS.contains(&self.fname(call).to_ascii_lowercase().as_str()) {
+            return false;
+        }
+        let fmt = self.receiver(call).filter(|r| self.bound(*r).is_some()).or_else(|| self.args(call).first().copied());
+        fmt.and_then(|f| self.bound(f)).is_some_and(|v| self.contains_string(v))
+    }
+
+    /// A concatenation of constants with no literal of its own (`voisoHost + cdrPath`): it
+    /// builds a URL at this place, from text bound elsewhere.
+    fn joins_constants(&self, n: Node<'t>) -> bool {
+        self.spec.binary.contains(&n.kind())
+            && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op))
+            && self.names_in(n).into_iter().filter_map(|x| self.bound(x)).any(|v| self.contains_string(v))
+    }
+
     fn is_builder(&self, call: Node<'_>) -> bool {
         let f = self.fname(call).to_ascii_lowercase();
         FORMAT_FNS.contains(&f.as_str())
             || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
             || f == "addquerystring"
+            || f == "add_query_arg"
             || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
@@ -1316,7 +1743,9 @@ impl<'a, 't> Extraction<'a, 't> {
             } else {
                 args
             };
-            let (fmt, rest) = match recv_string {
+            // `"…%s".format(k)`, `CONTACTS.formatted(k, id)`: the receiver is the format string
+            let recv_fmt = recv_string.or_else(|| recv.filter(|r| self.bound(*r).is_some()));
+            let (fmt, rest) = match recv_fmt {
                 Some(r) => (self.eval(r, depth + 1), &args[..]),
                 None if !args.is_empty() => (self.eval(self.unwrap(args[0]), depth + 1), &args[1..]),
                 None => return Template::hole(self.text(call), span),
@@ -1352,6 +1781,12 @@ impl<'a, 't> Extraction<'a, 't> {
             // new URL(path, base)
             let base = self.eval(self.unwrap(positional[1]), depth + 1);
             return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
+        }
+        if f == "add_query_arg"
+            && let Some(url) = positional.last()
+        {
+            // WordPress `add_query_arg([…], $url)`: the URL; its query map is read by `inline_query`
+            return self.eval(self.unwrap(*url), depth + 1);
         }
         if f == "addquerystring" && !positional.is_empty() {
             // `QueryHelpers.AddQueryString(url, …)`: the URL; its parameters are read by `params_of`

@@ -627,6 +627,8 @@ impl Eval<'_> {
             {
                 self.target(&c.args[0], scope, depth + 1)
             }
+            // `Url::parse(ORIGIN)?.join(&format!("/api/v1/{}/…", key))?`: the path joined on
+            Expr::MethodCall(m) if m.method == "join" && m.args.len() == 1 => self.target(&m.args[0], scope, depth + 1),
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
                 let at = self.span(arg).start;

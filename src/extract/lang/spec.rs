@@ -154,7 +154,7 @@ static KOTLIN: Spec = Spec {
     string_parts: PARTS,
     interpolations: &["interpolation"],
     dollar_text: true,
-    binary: &["additive_expression", "infix_expression"],
+    binary: &["binary_expression", "additive_expression", "infix_expression"],
     calls: &["call_expression"],
     assigns: &[("property_declaration", "", ""), ("assignment", "", "")],
     maps: &[],
