@@ -273,10 +273,18 @@ fn fence_code(text: &str, fence: &Fence, reading: Reading) -> (Lang, Embedded) {
         || (reading == Reading::Code(Lang::Bash)
             && fence.lines.iter().find(|&&(s, e)| !text[s..e].trim().is_empty()).is_some_and(prompted));
     if !console {
+        let Reading::Code(lang) = reading else { unreachable!() };
+        // a PHP snippet in docs usually leaves out `<?php`: without it the whole block is inline
+        // HTML to the parser, its code and comments unread
+        if lang == Lang::Php
+            && !fence.lines.iter().any(|&(s, e)| text[s..e].trim_start().starts_with("<?"))
+            && let Some(&(s, _)) = fence.lines.first()
+        {
+            emb.push_decoded("<?php ", s, s);
+        }
         for &(s, e) in &fence.lines {
             emb.push_verbatim(&text[s..e], s);
         }
-        let Reading::Code(lang) = reading else { unreachable!() };
         return (lang, emb);
     }
     let mut continued = false;

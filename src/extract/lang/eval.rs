@@ -1623,9 +1623,18 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.string_parts.contains(&ch.kind()) || ch.start_byte() < cs || ch.end_byte() > ce {
                 continue;
             }
-            self.literal(&mut out, last, ch.start_byte(), depth);
+            // PHP `"{$base}/x"`: the braces delimit the expression, they are not text
+            let b = self.code.as_bytes();
+            let braced = self.lang == Lang::Php
+                && ch.start_byte() > last
+                && b.get(ch.start_byte() - 1) == Some(&b'{')
+                && b.get(ch.end_byte()) == Some(&b'}')
+                && ch.end_byte() < ce;
+            let (before, after) =
+                if braced { (ch.start_byte() - 1, ch.end_byte() + 1) } else { (ch.start_byte(), ch.end_byte()) };
+            self.literal(&mut out, last, before, depth);
             out.push(self.eval_interp(ch, depth + 1));
-            last = ch.end_byte();
+            last = after;
         }
         self.literal(&mut out, last, ce, depth);
         out
