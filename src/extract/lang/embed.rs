@@ -306,17 +306,44 @@ fn fence_code(text: &str, fence: &Fence, reading: Reading) -> (Lang, Embedded) {
 /// to the generic extractor (no diagnostic: documentation snippets are often partial).
 fn markdown(text: &str, cfg: &ExtractConfig, deadline: Deadline) -> Option<LangOut> {
     let mut out = LangOut::default();
+    let mut blocks: Vec<(Lang, Embedded)> = Vec::new();
     for fence in fences(text) {
-        if deadline.passed() {
-            break;
-        }
         let Some(reading) = reading(&fence.tag) else { continue };
         let (lang, emb) = fence_code(text, &fence, reading);
-        if emb.code.trim().is_empty() {
-            continue;
+        if !emb.code.trim().is_empty() {
+            blocks.push((lang, emb));
         }
-        if let Ok(o) = run(lang, &emb, cfg, deadline) {
-            out.extend(o);
+    }
+    // the blocks of one language are read as one program first, so a constant defined in one
+    // block reaches the calls of the next (as notebook cells do); when that does not parse
+    // (a partial snippet among them), each block on its own
+    let mut langs: Vec<Lang> = blocks.iter().map(|(l, _)| *l).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    for lang in langs {
+        let group: Vec<&Embedded> = blocks.iter().filter(|(l, _)| *l == lang).map(|(_, e)| e).collect();
+        if group.len() > 1 {
+            let mut joined = Embedded::default();
+            for e in &group {
+                joined.code.push_str(&e.code);
+                joined.src.extend_from_slice(&e.src);
+                if !e.code.ends_with('\n') {
+                    let end = joined.point(joined.code.len());
+                    joined.push_decoded("\n", end, end);
+                }
+            }
+            if let Ok(o) = run(lang, &joined, cfg, deadline) {
+                out.extend(o);
+                continue;
+            }
+        }
+        for e in group {
+            if deadline.passed() {
+                break;
+            }
+            if let Ok(o) = run(lang, e, cfg, deadline) {
+                out.extend(o);
+            }
         }
     }
     out.comments.sort_unstable();
