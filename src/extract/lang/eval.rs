@@ -1484,6 +1484,7 @@ impl<'a, 't> Extraction<'a, 't> {
             || f == "add_query_arg"
             || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
+            || f == "jointostring"
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
     }
 
@@ -1762,12 +1763,8 @@ impl<'a, 't> Extraction<'a, 't> {
             let (pos, named) = self.format_args(rest, depth);
             return substitute(&fmt, &pos, &named);
         }
-        if f == "join"
-            && let Some(sep) = recv_string
-            && let [list] = args.as_slice()
-        {
+        if let Some((sep, items)) = self.join_parts(&f, recv, recv_string, &args) {
             let sep = self.eval(sep, depth + 1);
-            let items = self.items(self.unwrap(*list));
             let mut t = Template::default();
             for (i, it) in items.into_iter().enumerate() {
                 if i > 0 {
@@ -1873,6 +1870,80 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     /// The items of a tuple, list or array (or the node itself).
+    /// A list joined with a separator, in each language's spelling: `"/".join([a, b])`,
+    /// `[a, b].join("/")`, `strings.Join([]string{a, b}, "/")`, `String.join("/", a, b)` /
+    /// `string.Join("/", list)`, `listOf(a, b).joinToString("/")`: the separator and the items.
+    fn join_parts(
+        &self,
+        f: &str,
+        recv: Option<Node<'t>>,
+        recv_string: Option<Node<'t>>,
+        args: &[Node<'t>],
+    ) -> Option<(Node<'t>, Vec<Node<'t>>)> {
+        if f != "join" && f != "jointostring" {
+            return None;
+        }
+        let is_str = |n: &Node<'t>| self.spec.strings.contains(&self.unwrap(*n).kind());
+        let list = |n: Node<'t>| -> Option<Vec<Node<'t>>> {
+            let n = self.unwrap(n);
+            let items = match n.kind() {
+                "composite_literal" => n.child_by_field_name("body").map(|b| self.items(b)).unwrap_or_default(),
+                "implicit_array_creation_expression" | "array_creation_expression" => {
+                    let mut c = n.walk();
+                    let init = n.named_children(&mut c).find(|x| x.kind() == "initializer_expression");
+                    init.map(|i| self.items(i)).unwrap_or_default()
+                }
+                k if self.spec.calls.contains(&k)
+                    && matches!(
+                        self.fname(n).to_ascii_lowercase().as_str(),
+                        "listof" | "arrayof" | "mutablelistof" | "of" | "aslist"
+                    ) =>
+                {
+                    self.args(n)
+                }
+                _ => {
+                    let items = self.items(n);
+                    if items.len() == 1 && items[0].id() == n.id() {
+                        return None;
+                    }
+                    items
+                }
+            };
+            (!items.is_empty()).then_some(items)
+        };
+        // Python: the separator is the receiver
+        if let (Some(sep), [l]) = (recv_string, args) {
+            return Some((sep, list(*l).unwrap_or_else(|| vec![*l])));
+        }
+        // JS/TS/Ruby/Kotlin: the list is the receiver
+        if let (Some(r), [sep]) = (recv, args)
+            && is_str(sep)
+            && let Some(items) = list(r)
+        {
+            return Some((self.unwrap(*sep), items));
+        }
+        // Go: strings.Join(list, sep)
+        if let [l, sep] = args
+            && is_str(sep)
+            && let Some(items) = list(*l)
+        {
+            return Some((self.unwrap(*sep), items));
+        }
+        // Java/C#: String.join(sep, a, b, …) or String.join(sep, list)
+        if let [sep, rest @ ..] = args
+            && is_str(sep)
+            && !rest.is_empty()
+            && recv.is_some_and(|r| self.text(r).eq_ignore_ascii_case("string"))
+        {
+            let items = match rest {
+                [one] => list(*one).unwrap_or_else(|| vec![*one]),
+                many => many.to_vec(),
+            };
+            return Some((self.unwrap(*sep), items));
+        }
+        None
+    }
+
     fn items(&self, n: Node<'t>) -> Vec<Node<'t>> {
         if matches!(n.kind(), "tuple" | "list" | "array" | "array_creation_expression" | "expression_list") {
             let mut c = n.walk();
