@@ -97,7 +97,34 @@ struct Binding<'t> {
     value: Node<'t>,
     scope: usize,
     start: usize,
+    /// Where the binding's statement ends: a use inside it (`this.x = x`) is not of it.
+    end: usize,
+    /// A member of a class (a field, `this.x = …`, a Go struct literal's field): its class.
+    class: Option<String>,
+    /// A field declared without a value (`private final String baseUrl;`): the class has the
+    /// member, its value is unknown here.
+    declared: bool,
+    /// An assignment (not a declaration): to a declared field when the name is one (`_base = …`
+    /// in a C# constructor).
+    assign: bool,
 }
+
+/// How a name is referred to: the class it is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ref<'s> {
+    /// A bare identifier: a local, a constant, or (implicit `this`) a member.
+    Bare,
+    /// `this.x`, `self.x`, `@x`, `$this->x`, `self::X`, a Go method's receiver `c.x`.
+    Own,
+    /// `A.X`, `A::X` for a class `A` of the file.
+    Class(&'s str),
+    /// `obj.x` of anything else.
+    Other,
+}
+
+/// A class of the file: `(start, end, name, receiver)`; for Go, a method with its receiver's
+/// type as the class and the receiver's name (`c` of `func (c *Client)`).
+type Class = (usize, usize, String, Option<String>);
 
 pub struct Extraction<'a, 't> {
     lang: Lang,
@@ -110,6 +137,11 @@ pub struct Extraction<'a, 't> {
     pending: Vec<(Node<'t>, &'static str, &'static str)>,
     /// Function scopes: (start, end, id), sorted by start (outer before inner).
     scopes: Vec<(usize, usize, usize)>,
+    /// Classes, sorted by start (outer before inner).
+    classes: Vec<Class>,
+    /// Member bindings seen by the walk (Go struct literal fields, Dart `{this.x = …}`):
+    /// `(class, or the one around the name; name node, value node)`.
+    pending_members: Vec<(Option<String>, Node<'t>, Node<'t>)>,
     /// Every call of the file (setters on a params variable are looked up here).
     calls: Vec<Node<'t>>,
     /// Setter calls by receiver and scope, built on first use.
@@ -129,6 +161,8 @@ impl<'a, 't> Extraction<'a, 't> {
             bindings: HashMap::new(),
             pending: Vec::new(),
             scopes: Vec::new(),
+            classes: Vec::new(),
+            pending_members: Vec::new(),
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
@@ -171,6 +205,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.scopes.contains(&kind) {
                 self.scopes.push((node.start_byte(), node.end_byte(), node.id()));
             }
+            self.walk_members(node);
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
             }
@@ -194,8 +229,25 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         self.scopes.sort_unstable_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        self.classes.sort_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
         for (node, name, value) in std::mem::take(&mut self.pending) {
             self.bind(node, name, value);
+        }
+        for (class, name, value) in std::mem::take(&mut self.pending_members) {
+            let Some(key) = self.name_of(name) else { continue };
+            let Some(class) = class.or_else(|| self.classes_at(name.start_byte()).into_iter().next()) else {
+                continue;
+            };
+            let b = Binding {
+                value,
+                scope: 0,
+                start: name.start_byte(),
+                end: value.end_byte(),
+                class: Some(class),
+                declared: false,
+                assign: false,
+            };
+            self.bindings.entry(key).or_default().push(b);
         }
         for &call in &calls {
             self.define_call(call);
@@ -226,7 +278,7 @@ impl<'a, 't> Extraction<'a, 't> {
         for &r in &roots {
             for name in self.names_in(r) {
                 if let Some(n) = self.name_of(name)
-                    && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name))
+                    && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name), self.ref_of(name))
                     && root_ids.contains(&v.id())
                     && self.scope_of(v) != 0
                 {
@@ -364,7 +416,25 @@ impl<'a, 't> Extraction<'a, 't> {
         } else {
             node.child_by_field_name(value_field)
         };
-        let (Some(name), Some(value)) = (name, value) else { return };
+        let Some(name) = name else { return };
+        let Some(value) = value else {
+            // a field declared without a value: the class has it, its value is unknown
+            if let Some(class) = self.member_class(node, name)
+                && let Some(key) = self.name_of(name)
+            {
+                let b = Binding {
+                    value: name,
+                    scope: 0,
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    class: Some(class),
+                    declared: true,
+                    assign: false,
+                };
+                self.bindings.entry(key).or_default().push(b);
+            }
+            return;
+        };
         // `a, b := x, y` (Go) and `a = b = …`: pair names and values when the counts agree
         let names: Vec<Node<'t>> = list_items(name);
         let values: Vec<Node<'t>> = list_items(value);
@@ -381,10 +451,149 @@ impl<'a, 't> Extraction<'a, 't> {
         for (n, v) in pairs {
             let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
             if let Some(key) = self.name_of(n) {
-                let b = Binding { value: v, scope: self.scope_of(node), start: node.start_byte() };
+                let class = self.member_class(node, n);
+                let scope = if class.is_some() { 0 } else { self.scope_of(node) };
+                let assign = node.kind().starts_with("assignment");
+                let b = Binding {
+                    value: v,
+                    scope,
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    class,
+                    declared: false,
+                    assign,
+                };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
+    }
+
+    /// Classes, and the members the walk binds itself: a Go method's receiver type, Go struct
+    /// literal fields (`&Client{baseURL: …}`), Dart field parameters with a default
+    /// (`{this.baseUrl = '…'}`).
+    fn walk_members(&mut self, node: Node<'t>) {
+        let kind = node.kind();
+        if self.spec.classes.contains(&kind) {
+            let name = node.child_by_field_name("name").or_else(|| {
+                let mut c = node.walk();
+                node.named_children(&mut c).find(|x| x.kind().contains("identifier") || x.kind() == "constant")
+            });
+            let name = name.map(|n| self.text(n).trim().to_owned()).unwrap_or_default();
+            self.classes.push((node.start_byte(), node.end_byte(), name, None));
+        }
+        if self.lang != Lang::Go && self.lang != Lang::Dart {
+            return;
+        }
+        match kind {
+            "method_declaration" if self.lang == Lang::Go => {
+                let Some(recv) = node.child_by_field_name("receiver").and_then(first_named) else { return };
+                let (Some(name), Some(ty)) = (recv.child_by_field_name("name"), recv.child_by_field_name("type"))
+                else {
+                    return;
+                };
+                let ty = go_type_name(self.text(ty));
+                let name = self.text(name).to_owned();
+                self.classes.push((node.start_byte(), node.end_byte(), ty, Some(name)));
+            }
+            "composite_literal" => {
+                let (Some(ty), Some(body)) = (node.child_by_field_name("type"), node.child_by_field_name("body"))
+                else {
+                    return;
+                };
+                let ty = go_type_name(self.text(ty));
+                let mut c = body.walk();
+                for e in body.named_children(&mut c).filter(|e| e.kind() == "keyed_element") {
+                    let key = e.child_by_field_name("key").or_else(|| first_named(e));
+                    let value = e.child_by_field_name("value").or_else(|| last_named(e));
+                    if let (Some(k), Some(v)) = (key, value)
+                        && k.id() != v.id()
+                    {
+                        self.pending_members.push((Some(ty.clone()), k, self.unwrap(v)));
+                    }
+                }
+            }
+            "optional_formal_parameters" => {
+                // Dart `{this.baseUrl = '…'}`: the default is a sibling of the parameter
+                let mut c = node.walk();
+                let mut last: Option<Node<'t>> = None;
+                for (i, ch) in node.children(&mut c).enumerate() {
+                    if !ch.is_named() {
+                        continue;
+                    }
+                    let field = u32::try_from(i).ok().and_then(|i| node.field_name_for_child(i));
+                    if field == Some("default_value") {
+                        if let Some(p) = last.take()
+                            && let Some(name) = first_named(p).filter(|f| f.kind() == "field_formal_parameter")
+                            && let Some(id) = name.child_by_field_name("name")
+                        {
+                            self.pending_members.push((None, id, ch));
+                        }
+                    } else {
+                        last = Some(ch);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The classes around byte `at`, innermost first.
+    fn classes_at(&self, at: usize) -> Vec<String> {
+        let k = self.classes.partition_point(|c| c.0 <= at);
+        self.classes[..k].iter().rev().take(64).filter(|c| at < c.1).map(|c| c.2.clone()).collect()
+    }
+
+    /// The class a binding of `name` (in statement `node`) is a member of: `this.x = …`,
+    /// `self.x = …`, `@x = …`, `$this->x = …`, a Go receiver's `c.x = …`; or a declaration in a
+    /// class body (not inside one of its methods).
+    fn member_class(&self, node: Node<'t>, name: Node<'t>) -> Option<String> {
+        let at = node.start_byte();
+        let class = self.classes.iter().rev().find(|c| c.0 <= at && node.end_byte() <= c.1)?;
+        if self.ref_of(name) == Ref::Own {
+            return Some(class.2.clone());
+        }
+        if class.3.is_some() {
+            return None; // a Go method: its locals are locals
+        }
+        let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
+        let in_fn = self.scopes[..k].iter().rev().take(256).any(|(s, e, _)| *s > class.0 && at < *e);
+        (!in_fn).then(|| class.2.clone())
+    }
+
+    /// How `n` names its binding: bare, through `this`/`self`, through a class of the file.
+    fn ref_of(&self, n: Node<'t>) -> Ref<'_> {
+        let n = self.unwrap(n);
+        let text = self.text(n).trim();
+        if n.kind() == "instance_variable" || (text.starts_with('@') && !text.starts_with("@@")) {
+            return Ref::Own;
+        }
+        if !is_member(n.kind()) && n.kind() != "field_access" && !text.contains(['.', '>', ':']) {
+            return Ref::Bare;
+        }
+        let Some(last) = self.name_of(n) else { return Ref::Other };
+        let object = text[..text.len().saturating_sub(last.len())]
+            .trim_end_matches(|c: char| matches!(c, '.' | ':' | '-' | '>' | '?' | '$' | '!' | ' '));
+        match object {
+            "this" | "self" | "$this" | "static" | "Self" => Ref::Own,
+            o if self.lang == Lang::Go => {
+                let recv = self.classes.iter().rev().find(|c| c.0 <= n.start_byte() && n.end_byte() <= c.1);
+                if recv.and_then(|c| c.3.as_deref()) == Some(o) { Ref::Own } else { self.class_ref(o) }
+            }
+            o => self.class_ref(o),
+        }
+    }
+
+    fn class_ref(&self, object: &str) -> Ref<'_> {
+        match self.classes.iter().find(|c| !c.2.is_empty() && c.2 == object) {
+            Some(c) => Ref::Class(c.2.as_str()),
+            None => Ref::Other,
+        }
+    }
+
+    /// The value a name refers to, looked up where it is used (see [`Self::lookup`]).
+    fn lookup_node(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let name = self.name_of(n)?;
+        self.lookup(&name, n.start_byte(), self.scope_of(n), self.ref_of(n))
     }
 
     /// PHP `define('NAME', value)`.
@@ -397,29 +606,76 @@ impl<'a, 't> Extraction<'a, 't> {
             let name = self.unwrap(*name);
             if self.spec.strings.contains(&name.kind()) {
                 let key = self.eval(name, NAME_DEPTH).text();
-                let b = Binding { value: *value, scope: 0, start: call.start_byte() };
+                let b = Binding {
+                    value: *value,
+                    scope: 0,
+                    start: call.start_byte(),
+                    end: call.end_byte(),
+                    class: None,
+                    declared: false,
+                    assign: false,
+                };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
     }
 
     /// The value bound to `name` as seen at byte `at` in scope `scope`: the last assignment
-    /// before it in the same function; else the single one at file level; else the single one.
-    fn lookup(&self, name: &str, at: usize, scope: usize) -> Option<Node<'t>> {
+    /// before it in the same function; else a member of the class around it (`this.x`, or a
+    /// bare name through the implicit `this`), a hole when the class gives it several values;
+    /// else the single one at file level; else the single one. `this.x` never takes another
+    /// class's member, unless a single class of the file has one (inherited).
+    fn lookup(&self, name: &str, at: usize, scope: usize, how: Ref<'_>) -> Option<Node<'t>> {
         // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
-        if scope != 0 {
+        if scope != 0 && how != Ref::Own {
             let lo = all.partition_point(|b| b.scope < scope);
             let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
-            if hi > lo {
-                return Some(all[hi - 1].value);
+            // not the statement the use is in (`this.base = base`)
+            if let Some(b) = all[lo..hi].iter().rev().find(|b| b.end <= at || b.class.is_some()) {
+                return Some(b.value);
             }
         }
-        let top = all.partition_point(|b| b.scope == 0);
-        if top == 1 {
-            return Some(all[0].value);
+        let one_value = |mine: &[&Binding<'t>]| -> Option<Node<'t>> {
+            let values: Vec<&&Binding<'t>> = mine.iter().filter(|b| !b.declared).collect();
+            let first = values.first()?;
+            values.iter().all(|b| self.text(b.value) == self.text(first.value)).then_some(first.value)
+        };
+        let chain = match how {
+            Ref::Own | Ref::Bare => self.classes_at(at),
+            Ref::Class(c) => vec![c.to_owned()],
+            Ref::Other => Vec::new(),
+        };
+        for c in &chain {
+            let mine: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.as_deref() == Some(c.as_str())).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            if mine.iter().all(|b| b.declared) {
+                // a declared field set by a bare assignment in a method (`_base = "…"` in a
+                // constructor, implicit `this`)
+                let range = self.classes.iter().find(|x| x.2 == *c).map_or((0, 0), |x| (x.0, x.1));
+                let set: Vec<&Binding<'t>> = all
+                    .iter()
+                    .filter(|b| b.class.is_none() && b.assign && b.start >= range.0 && b.end <= range.1)
+                    .collect();
+                return one_value(&set);
+            }
+            return one_value(&mine);
         }
-        (all.len() == 1).then(|| all[0].value)
+        let plain: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_none()).collect();
+        if how == Ref::Other || (how == Ref::Bare && !plain.is_empty()) {
+            let list: Vec<&Binding<'t>> = if how == Ref::Other { all.iter().collect() } else { plain };
+            let top = list.iter().filter(|b| b.scope == 0).count();
+            if top == 1 {
+                return list.iter().find(|b| b.scope == 0).map(|b| b.value);
+            }
+            return (list.len() == 1).then(|| list[0].value);
+        }
+        // a member of exactly one other class of the file (inherited), else nothing
+        let members: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_some()).collect();
+        let first = members.first()?.class.as_deref();
+        if members.iter().all(|b| b.class.as_deref() == first) { one_value(&members) } else { None }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -565,8 +821,7 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 return self.target(obj, depth + 1);
             }
-            let name = self.name_of(a)?;
-            let v = self.lookup(&name, a.start_byte(), self.scope_of(a))?;
+            let v = self.lookup_node(a)?;
             return self.target(v, depth + 1).or(Some(self.unwrap(v)));
         }
         // `"$url"`, `f"{url}"`: a string that only interpolates a variable stands for it
@@ -642,7 +897,10 @@ impl<'a, 't> Extraction<'a, 't> {
     fn is_name(&self, n: Node<'_>) -> bool {
         let k = n.kind();
         (k.contains("identifier") && k != "property_identifier" && k != "shorthand_property_identifier")
-            || matches!(k, "name" | "constant" | "variable_name" | "variable" | "simple_identifier")
+            || matches!(
+                k,
+                "name" | "constant" | "variable_name" | "variable" | "simple_identifier" | "instance_variable"
+            )
             || is_member(k)
     }
 
@@ -868,8 +1126,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         } else if self.is_name(a)
-            && let Some(name) = self.name_of(a)
-            && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+            && let Some(v) = self.lookup_node(a)
         {
             let v = self.unwrap(v);
             if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
@@ -1125,14 +1382,15 @@ impl<'a, 't> Extraction<'a, 't> {
         let text = self.text(n);
         let hole_name = text.trim_start_matches('$');
         let Some(name) = self.name_of(n) else { return Template::hole(hole_name, span) };
-        let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n)) else {
+        let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n), self.ref_of(n)) else {
             return Template::hole(hole_name, span);
         };
         if v.start_byte() <= n.start_byte() && n.end_byte() <= v.end_byte() {
             return Template::hole(hole_name, span); // `url = url + "/x"`
         }
         let t = self.eval_binding(v, depth);
-        let s = t.text();
+        // URL text of its own: a value that is only holes (`process.env.KEY`) stays a hole
+        let s: String = t.pieces.iter().filter(|p| !p.hole).map(|p| p.text.as_str()).collect();
         let urlish = s.contains('/')
             || s.contains(':')
             || s.contains('?')
@@ -1216,11 +1474,12 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A name written in literal text (Kotlin `"$BASE/x"`), resolved like an identifier.
     fn resolve_name(&self, name: &str, at: Span, depth: u8) -> Template {
-        let Some(v) = self.lookup(name, at.start, 0).filter(|_| depth < MAX_DEPTH) else {
+        let scope = self.scopes.iter().rev().find(|(s, e, _)| *s <= at.start && at.end <= *e).map_or(0, |x| x.2);
+        let Some(v) = self.lookup(name, at.start, scope, Ref::Bare).filter(|_| depth < MAX_DEPTH) else {
             return Template::hole(name, at);
         };
         let t = self.eval_binding(v, depth);
-        let s = t.text();
+        let s: String = t.pieces.iter().filter(|p| !p.hole).map(|p| p.text.as_str()).collect();
         if s.contains('/') || s.contains(':') || s.contains('.') && !crate::secret::looks_like_key(&s) {
             t.relocated(at)
         } else {
@@ -1416,6 +1675,13 @@ fn is_member(kind: &str) -> bool {
             | "scope_resolution"
             | "nullsafe_member_access_expression"
     )
+}
+
+/// A Go type's name: `*Client` → `Client`, `pkg.Client[T]` → `Client`.
+fn go_type_name(text: &str) -> String {
+    let t = text.trim().trim_start_matches(['*', '&']);
+    let t = t.split('[').next().unwrap_or(t);
+    t.rsplit('.').next().unwrap_or(t).trim().to_owned()
 }
 
 fn first_named<'t>(n: Node<'t>) -> Option<Node<'t>> {
