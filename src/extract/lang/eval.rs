@@ -74,11 +74,42 @@ const QUERY_SETTERS: &[&str] = &[
     "appendqueryparameter",
     "parameter",
     "addquerystring",
+    "setqueryparam",
 ];
 /// Setters that add a header: `(name, value)`.
 const HEADER_SETTERS: &[&str] = &["header", "addheader", "setheader"];
 /// Functions that join a base and paths.
 const JOIN_FNS: &[&str] = &["urljoin", "joinpath", "join_path", "join", "resolve", "combine"];
+/// How an HTTP client joins its base URL and the relative path of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BaseJoin {
+    /// Exactly one slash between them, whatever each side has (httpx merges so, axios
+    /// `combineURLs`, HTTParty, resty, dio, got's `prefixUrl`).
+    Concat,
+    /// RFC 3986 reference resolution: `/cdr` replaces the base's path, `cdr` replaces its last
+    /// segment (so `…/api/v2/` + `cdr` is `…/api/v2/cdr`, `…/api/v2` + `cdr` is `…/api/cdr`):
+    /// Guzzle's `base_uri`, .NET `HttpClient.BaseAddress`.
+    Rfc3986,
+    /// RFC 3986 after a slash is added to the base's path (Faraday's `url_prefix`).
+    DirRfc3986,
+}
+
+/// Options of an HTTP client's constructor that give its base URL (names compared lower-case,
+/// without `_`/`-`): `httpx.Client(base_url=…)`, `axios.create({ baseURL })`, dio
+/// `BaseOptions(baseUrl: …)`, got `{ prefixUrl }`, Guzzle `new Client(['base_uri' => …])`,
+/// .NET `new HttpClient { BaseAddress = new Uri(…) }`, Faraday `Faraday.new(url: …)` (`url`
+/// only for a constructor named `new`).
+const BASE_URL_OPTIONS: &[(&str, BaseJoin)] = &[
+    ("baseurl", BaseJoin::Concat),
+    ("prefixurl", BaseJoin::Concat),
+    ("baseuri", BaseJoin::Rfc3986),
+    ("baseaddress", BaseJoin::Rfc3986),
+    ("url", BaseJoin::DirRfc3986),
+];
+/// Calls that set a client's base URL: HTTParty's class-level `base_uri '…'`, resty
+/// `SetBaseURL(…)`.
+const BASE_URL_SETTERS: &[(&str, BaseJoin)] = &[("base_uri", BaseJoin::Concat), ("setbaseurl", BaseJoin::Concat)];
+
 /// Option names whose value holds query parameters, body fields or headers.
 fn option_location(name: &str) -> Option<ParamLocation> {
     Some(match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
@@ -271,6 +302,10 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
 
+        // a relative path sent by a client that has a base URL (`client.get("/cdr/teams")` on
+        // `httpx.Client(base_url=…)`): the URL is the two joined
+        let based = self.based_paths(&calls);
+
         // a local that only feeds a longer URL (`u := host + "/cdr"` then `u + "?" + q.Encode()`)
         // is reported through that URL, not on its own
         let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
@@ -296,7 +331,10 @@ impl<'a, 't> Extraction<'a, 't> {
             if !seen.insert(root.id()) {
                 continue;
             }
-            let t = self.eval(root, 0);
+            let t = match based.get(&root.id()) {
+                Some(t) => t.clone(),
+                None => self.eval(root, 0),
+            };
             // a URL, with text of its own (`"$url"` only repeats a variable's value)
             if !t.is_url(&self.cfg.path_anchors) || !t.pieces.iter().any(|p| p.exact && !p.text.trim().is_empty()) {
                 continue;
@@ -411,7 +449,9 @@ impl<'a, 't> Extraction<'a, 't> {
         } else {
             node.child_by_field_name(name_field)
         };
-        let value = if value_field.is_empty() {
+        let value = if value_field == "^" {
+            first_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
+        } else if value_field.is_empty() {
             last_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
         } else {
             node.child_by_field_name(value_field)
@@ -466,6 +506,119 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.bindings.entry(key).or_default().push(b);
             }
         }
+    }
+
+    /// Relative paths sent by clients that have a base URL, joined to it: by the path's node.
+    fn based_paths(&self, calls: &[Node<'t>]) -> HashMap<usize, Template> {
+        let mut out = HashMap::new();
+        // HTTParty: `base_uri '…'` in a class body is the base of the class's `get`/`post`
+        let mut class_bases: Vec<(String, Node<'t>, BaseJoin)> = Vec::new();
+        if self.lang == Lang::Ruby {
+            for &c in calls {
+                let f = self.fname(c).to_ascii_lowercase();
+                if let Some(&(_, join)) = BASE_URL_SETTERS.iter().find(|(n, _)| *n == f)
+                    && self.receiver(c).is_none()
+                    && let Some(arg) = self.args(c).into_iter().find(|a| self.pair(*a).is_none())
+                    && let Some(class) = self.classes_at(c.start_byte()).into_iter().next()
+                {
+                    class_bases.push((class, self.unwrap(arg), join));
+                }
+            }
+        }
+        for &call in calls {
+            // a call named for its method (`get`, `PostAsync`): its first argument is the path
+            if self.is_builder(call) || method_word(self.fname(call)).is_none() {
+                continue;
+            }
+            let Some(path) = self.url_args(call).into_iter().next().map(|a| self.unwrap(a)) else { continue };
+            // a path written in the call (`"/cdr/teams"`, `_key + "/click2call"`)
+            if !self.builds_string(path) || !(self.spec.strings.contains(&path.kind()) || self.contains_string(path)) {
+                continue;
+            }
+            let base = self.client_base(call).or_else(|| {
+                // Ruby `self.class.get(…)`, `get(…)`, `Api.get(…)` in a class with `base_uri`
+                let recv = self.receiver(call).map(|r| self.text(r).trim().to_owned());
+                let class = self.classes_at(call.start_byte()).into_iter().next()?;
+                let own = recv.as_deref().is_none_or(|r| r == "self.class" || r == "self" || r == class);
+                own.then(|| class_bases.iter().find(|(c, _, _)| *c == class).map(|(_, n, j)| (*n, *j))).flatten()
+            });
+            let Some((base, join)) = base else { continue };
+            let rel = self.eval(path, 0);
+            let text = rel.text();
+            if text.contains("://") || text.starts_with("//") || text.is_empty() {
+                continue; // an absolute URL: the base is not used
+            }
+            // the base's text is not at the call: attributed to the path
+            let base = self.eval(base, 0).relocated(Self::span(path));
+            if !base.text().contains("://") {
+                continue;
+            }
+            out.insert(path.id(), join_base(base, rel, join));
+        }
+        out
+    }
+
+    /// The base URL of the client a call is made on, and how the client joins paths to it: the
+    /// receiver (through variables and members, down a builder chain) is a client constructor
+    /// with a base-URL option, or a chain with a base-URL setter.
+    fn client_base(&self, call: Node<'t>) -> Option<(Node<'t>, BaseJoin)> {
+        let mut r = self.receiver(call).map(|r| self.unwrap(r));
+        for _ in 0..8 {
+            let n = r?;
+            if self.spec.calls.contains(&n.kind()) {
+                if let Some(b) = self.base_option(n) {
+                    return Some(b);
+                }
+                r = self.receiver(n).map(|x| self.unwrap(x));
+            } else if self.is_name(n) {
+                let v = self.unwrap(self.lookup_node(n)?);
+                if v.id() == n.id() {
+                    return None;
+                }
+                r = Some(v);
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// A client constructor's base-URL option (or a base-URL setter call): its value node.
+    fn base_option(&self, call: Node<'t>) -> Option<(Node<'t>, BaseJoin)> {
+        let f = self.fname(call).to_ascii_lowercase();
+        if let Some(&(_, join)) = BASE_URL_SETTERS.iter().find(|(n, _)| *n == f) {
+            let arg = self.args(call).into_iter().find(|a| self.pair(*a).is_none())?;
+            return Some((self.unwrap(arg), join));
+        }
+        let mut entries: Vec<Node<'t>> = Vec::new();
+        let mut args = self.args(call);
+        // an options object built by a call (dio `Dio(BaseOptions(baseUrl: …))`)
+        let inner: Vec<Node<'t>> = args
+            .iter()
+            .map(|a| self.unwrap(*a))
+            .filter(|a| self.spec.calls.contains(&a.kind()) && self.fname(*a).to_ascii_lowercase().contains("options"))
+            .flat_map(|a| self.args(a))
+            .collect();
+        args.extend(inner);
+        for a in args {
+            let u = self.unwrap(a);
+            if self.spec.maps.contains(&u.kind()) || matches!(u.kind(), "object" | "dictionary" | "hash") {
+                let mut c = u.walk();
+                entries.extend(u.named_children(&mut c));
+            } else {
+                entries.push(a);
+            }
+        }
+        if let Some(init) = call.child_by_field_name("initializer") {
+            let mut c = init.walk();
+            entries.extend(init.named_children(&mut c));
+        }
+        entries.into_iter().find_map(|e| {
+            let (k, v) = self.pair(e)?;
+            let k = k.to_ascii_lowercase().replace(['_', '-'], "");
+            let &(_, join) = BASE_URL_OPTIONS.iter().find(|(n, _)| *n == k)?;
+            (k != "url" || f == "new").then_some((self.unwrap(v), join))
+        })
     }
 
     /// Classes, and the members the walk binds itself: a Go method's receiver type, Go struct
@@ -687,7 +840,14 @@ impl<'a, 't> Extraction<'a, 't> {
             .iter()
             .find_map(|f| call.child_by_field_name(f))
             .or_else(|| first_named(call));
-        let Some(callee) = callee else { return "" };
+        let Some(mut callee) = callee else { return "" };
+        // `a.b().c`: the member's own name, not a cut of the chain's text
+        if is_member(callee.kind())
+            && let Some(f) =
+                ["field", "property", "attribute", "name"].iter().find_map(|f| callee.child_by_field_name(f))
+        {
+            callee = f;
+        }
         let text = self.text(callee).trim();
         let text = text.split(['<', '(']).next().unwrap_or(text);
         text.rsplit(['.', ':', '>', ' ']).next().unwrap_or(text).trim_start_matches(['$', '@'])
@@ -1704,6 +1864,62 @@ fn list_items(n: Node<'_>) -> Vec<Node<'_>> {
     }
 }
 
+/// A client's base URL and a relative path, joined as the client does ([`BaseJoin`]).
+fn join_base(base: Template, path: Template, how: BaseJoin) -> Template {
+    if how == BaseJoin::Concat {
+        return join(base, path);
+    }
+    let mut base = base;
+    let b = base.text();
+    let origin_end = b.find("://").map_or(0, |i| b[i + 3..].find('/').map_or(b.len(), |j| i + 3 + j));
+    if how == BaseJoin::DirRfc3986 && !b.ends_with('/') {
+        let at = base.pieces.last().map_or(Span::default(), |x| Span::new(x.src.end, x.src.end));
+        let mut slash = Template::literal("/", at);
+        slash.pieces[0].exact = false;
+        base.push(slash);
+    }
+    let b = base.text();
+    let keep = if path.text().starts_with('/') {
+        origin_end // an absolute path replaces the base's
+    } else {
+        // a relative one replaces the base's last segment
+        b.rfind('/').filter(|i| *i >= origin_end).map_or(b.len(), |i| i + 1)
+    };
+    let mut cut = truncate(base, keep);
+    if !path.text().starts_with('/') && !cut.text().ends_with('/') {
+        let at = cut.pieces.last().map_or(Span::default(), |x| Span::new(x.src.end, x.src.end));
+        let mut slash = Template::literal("/", at);
+        slash.pieces[0].exact = false;
+        cut.push(slash);
+    }
+    cut.push(path);
+    cut
+}
+
+/// The first `len` bytes of a template's text (a hole is kept whole or dropped).
+fn truncate(t: Template, len: usize) -> Template {
+    let mut out = Template::default();
+    let mut n = 0;
+    for mut p in t.pieces {
+        if n >= len {
+            break;
+        }
+        let room = len - n;
+        if p.text.len() > room {
+            if p.hole || !p.text.is_char_boundary(room) {
+                break;
+            }
+            p.text.truncate(room);
+            if p.exact {
+                p.src.end = p.src.start + room;
+            }
+        }
+        n += p.text.len();
+        out.pieces.push(p);
+    }
+    out
+}
+
 /// `base` + `/` + `path`, with exactly one slash between them.
 fn join(mut base: Template, path: Template) -> Template {
     let b = base.text();
@@ -1782,4 +1998,30 @@ fn method_suffix(text: &str) -> Option<Method> {
     let last = text.rsplit(['.', ':']).next().unwrap_or(text);
     let last = last.strip_prefix("Method").unwrap_or(last);
     if last.len() < text.len() { Method::parse(last) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(s: &str) -> Template {
+        Template::literal(s, Span::new(0, s.len()))
+    }
+
+    #[test]
+    fn base_urls_join_as_each_client_does() {
+        let j = |b: &str, p: &str, how| join_base(lit(b), lit(p), how).text();
+        let v2 = "https://cc.voiso.com/api/v2";
+        // httpx, axios, HTTParty: one slash between
+        assert_eq!(j(v2, "/cdr/teams", BaseJoin::Concat), "https://cc.voiso.com/api/v2/cdr/teams");
+        assert_eq!(j(&format!("{v2}/"), "cdr", BaseJoin::Concat), "https://cc.voiso.com/api/v2/cdr");
+        // Guzzle, HttpClient.BaseAddress: RFC 3986
+        assert_eq!(j(&format!("{v2}/"), "cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/v2/cdr");
+        assert_eq!(j(v2, "cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/cdr");
+        assert_eq!(j(&format!("{v2}/"), "/cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/cdr");
+        assert_eq!(j("https://cc.voiso.com", "api/v2/cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/v2/cdr");
+        // Faraday: a slash on the base's path first
+        assert_eq!(j(v2, "cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/api/v2/cdr");
+        assert_eq!(j(v2, "/cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/cdr");
+    }
 }

@@ -91,6 +91,8 @@ static PYTHON: Spec = Spec {
         ("assignment", "left", "right"),
         ("default_parameter", "name", "value"),
         ("typed_default_parameter", "name", "value"),
+        // `with httpx.Client(…) as client`: the value is the first child
+        ("as_pattern", "alias", "^"),
     ],
     maps: &["dictionary"],
     pairs: &["pair", "keyword_argument"],
