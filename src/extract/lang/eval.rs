@@ -1081,7 +1081,20 @@ impl<'a, 't> Extraction<'a, 't> {
             let a = self.unwrap(a);
             if self.spec.maps.contains(&a.kind()) {
                 let mut c = a.walk();
-                for e in a.named_children(&mut c) {
+                let mut entries: Vec<Node<'t>> = a.named_children(&mut c).collect();
+                // `{ ...opts, body }`: the entries of the options spread in
+                let spread: Vec<Node<'t>> = entries
+                    .iter()
+                    .filter(|e| e.kind() == "spread_element")
+                    .filter_map(|e| first_named(*e).filter(|n| self.is_name(*n)))
+                    .filter_map(|n| self.lookup_node(n).map(|v| self.unwrap(v)))
+                    .filter(|v| self.spec.maps.contains(&v.kind()))
+                    .collect();
+                for m in spread {
+                    let mut c = m.walk();
+                    entries.extend(m.named_children(&mut c));
+                }
+                for e in entries {
                     if let Some((k, v)) = self.pair(e)
                         && k.eq_ignore_ascii_case("method")
                     {
