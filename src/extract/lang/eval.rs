@@ -106,6 +106,9 @@ const BASE_URL_OPTIONS: &[(&str, BaseJoin)] = &[
     ("baseaddress", BaseJoin::Rfc3986),
     ("url", BaseJoin::DirRfc3986),
 ];
+/// Constructors that join otherwise than their option's name says: requests-toolbelt
+/// `BaseUrlSession(base_url=…)` joins with `urljoin` (RFC 3986).
+const BASE_URL_CONSTRUCTORS: &[(&str, BaseJoin)] = &[("baseurlsession", BaseJoin::Rfc3986)];
 /// Calls that set a client's base URL: HTTParty's class-level `base_uri '…'`, resty
 /// `SetBaseURL(…)`.
 const BASE_URL_SETTERS: &[(&str, BaseJoin)] = &[("base_uri", BaseJoin::Concat), ("setbaseurl", BaseJoin::Concat)];
@@ -170,6 +173,9 @@ pub struct Extraction<'a, 't> {
     scopes: Vec<(usize, usize, usize)>,
     /// Classes, sorted by start (outer before inner).
     classes: Vec<Class>,
+    /// Base URLs set as an attribute of a client object (`s.base_url = …`): (object, class around
+    /// the assignment, value, join).
+    attr_bases: Vec<(String, Option<String>, Node<'t>, BaseJoin)>,
     /// Member bindings seen by the walk (Go struct literal fields, Dart `{this.x = …}`):
     /// `(class, or the one around the name; name node, value node)`.
     pending_members: Vec<(Option<String>, Node<'t>, Node<'t>)>,
@@ -193,6 +199,7 @@ impl<'a, 't> Extraction<'a, 't> {
             pending: Vec::new(),
             scopes: Vec::new(),
             classes: Vec::new(),
+            attr_bases: Vec::new(),
             pending_members: Vec::new(),
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
@@ -490,6 +497,17 @@ impl<'a, 't> Extraction<'a, 't> {
         };
         for (n, v) in pairs {
             let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
+            if is_member(self.unwrap(n).kind())
+                && let Some(last) = self.name_of(n)
+                && let Some(&(opt, join)) =
+                    BASE_URL_OPTIONS.iter().find(|(o, _)| *o == last.to_ascii_lowercase().replace(['_', '-'], ""))
+                && opt != "url"
+            {
+                let text = self.text(self.unwrap(n)).trim();
+                let object = text[..text.len().saturating_sub(last.len())].trim_end_matches(['.', '-', '>', ':']);
+                let class = self.classes_at(node.start_byte()).into_iter().next();
+                self.attr_bases.push((object.to_owned(), class, self.unwrap(v), join));
+            }
             if let Some(key) = self.name_of(n) {
                 let class = self.member_class(node, n);
                 let scope = if class.is_some() { 0 } else { self.scope_of(node) };
@@ -571,6 +589,12 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
                 r = self.receiver(n).map(|x| self.unwrap(x));
             } else if self.is_name(n) {
+                // `s = requests.Session()` then `s.base_url = …`
+                let text = self.text(n).trim();
+                let class = self.classes_at(n.start_byte()).into_iter().next();
+                if let Some(b) = self.attr_bases.iter().rev().find(|(o, c, _, _)| o == text && *c == class) {
+                    return Some((b.2, b.3));
+                }
                 let v = self.unwrap(self.lookup_node(n)?);
                 if v.id() == n.id() {
                     return None;
@@ -613,11 +637,12 @@ impl<'a, 't> Extraction<'a, 't> {
             let mut c = init.walk();
             entries.extend(init.named_children(&mut c));
         }
+        let special = BASE_URL_CONSTRUCTORS.iter().find(|(n, _)| *n == f).map(|(_, j)| *j);
         entries.into_iter().find_map(|e| {
             let (k, v) = self.pair(e)?;
             let k = k.to_ascii_lowercase().replace(['_', '-'], "");
             let &(_, join) = BASE_URL_OPTIONS.iter().find(|(n, _)| *n == k)?;
-            (k != "url" || f == "new").then_some((self.unwrap(v), join))
+            (k != "url" || f == "new").then_some((self.unwrap(v), special.unwrap_or(join)))
         })
     }
 
@@ -725,7 +750,7 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         let Some(last) = self.name_of(n) else { return Ref::Other };
         let object = text[..text.len().saturating_sub(last.len())]
-            .trim_end_matches(|c: char| matches!(c, '.' | ':' | '-' | '>' | '?' | '$' | '!' | ' '));
+            .trim_end_matches(['.', ':', '-', '>', '?', '$', '!', ' ']);
         match object {
             "this" | "self" | "$this" | "static" | "Self" => Ref::Own,
             o if self.lang == Lang::Go => {
