@@ -749,8 +749,8 @@ impl<'a, 't> Extraction<'a, 't> {
             return Ref::Bare;
         }
         let Some(last) = self.name_of(n) else { return Ref::Other };
-        let object = text[..text.len().saturating_sub(last.len())]
-            .trim_end_matches(['.', ':', '-', '>', '?', '$', '!', ' ']);
+        let object =
+            text[..text.len().saturating_sub(last.len())].trim_end_matches(['.', ':', '-', '>', '?', '$', '!', ' ']);
         match object {
             "this" | "self" | "$this" | "static" | "Self" => Ref::Own,
             o if self.lang == Lang::Go => {
@@ -819,8 +819,17 @@ impl<'a, 't> Extraction<'a, 't> {
             let first = values.first()?;
             values.iter().all(|b| self.text(b.value) == self.text(first.value)).then_some(first.value)
         };
+        // a bare name is a member only where the language reads it so (implicit `this` in Java,
+        // Kotlin, C#, Dart; Ruby's lexically scoped constants); never in Python, JS, PHP, Go
+        let implicit = match self.lang {
+            Lang::Java | Lang::Kotlin | Lang::CSharp | Lang::Dart => true,
+            Lang::Ruby => name.starts_with(|c: char| c.is_ascii_uppercase()),
+            _ => false,
+        };
         let chain = match how {
-            Ref::Own | Ref::Bare => self.classes_at(at),
+            Ref::Own => self.classes_at(at),
+            Ref::Bare if implicit => self.classes_at(at),
+            Ref::Bare => Vec::new(),
             Ref::Class(c) => vec![c.to_owned()],
             Ref::Other => Vec::new(),
         };
@@ -842,6 +851,14 @@ impl<'a, 't> Extraction<'a, 't> {
             return one_value(&mine);
         }
         let plain: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_none()).collect();
+        if how == Ref::Bare && !implicit {
+            // not a member: the file-level binding, or the single one
+            let top = plain.iter().filter(|b| b.scope == 0).count();
+            if top == 1 {
+                return plain.iter().find(|b| b.scope == 0).map(|b| b.value);
+            }
+            return (plain.len() == 1).then(|| plain[0].value);
+        }
         if how == Ref::Other || (how == Ref::Bare && !plain.is_empty()) {
             let list: Vec<&Binding<'t>> = if how == Ref::Other { all.iter().collect() } else { plain };
             let top = list.iter().filter(|b| b.scope == 0).count();
