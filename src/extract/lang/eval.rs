@@ -173,6 +173,8 @@ pub struct Extraction<'a, 't> {
     scopes: Vec<(usize, usize, usize)>,
     /// Classes, sorted by start (outer before inner).
     classes: Vec<Class>,
+    /// The classes' names, built on first use.
+    class_names: std::cell::OnceCell<HashSet<String>>,
     /// Base URLs set as an attribute of a client object (`s.base_url = …`): (object, class around
     /// the assignment, value, join).
     attr_bases: Vec<(String, Option<String>, Node<'t>, BaseJoin)>,
@@ -199,6 +201,7 @@ impl<'a, 't> Extraction<'a, 't> {
             pending: Vec::new(),
             scopes: Vec::new(),
             classes: Vec::new(),
+            class_names: std::cell::OnceCell::new(),
             attr_bases: Vec::new(),
             pending_members: Vec::new(),
             calls: Vec::new(),
@@ -726,7 +729,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// class body (not inside one of its methods).
     fn member_class(&self, node: Node<'t>, name: Node<'t>) -> Option<String> {
         let at = node.start_byte();
-        let class = self.classes.iter().rev().find(|c| c.0 <= at && node.end_byte() <= c.1)?;
+        let class = self.innermost_class(at, node.end_byte())?;
         if self.ref_of(name) == Ref::Own {
             return Some(class.2.clone());
         }
@@ -754,7 +757,7 @@ impl<'a, 't> Extraction<'a, 't> {
         match object {
             "this" | "self" | "$this" | "static" | "Self" => Ref::Own,
             o if self.lang == Lang::Go => {
-                let recv = self.classes.iter().rev().find(|c| c.0 <= n.start_byte() && n.end_byte() <= c.1);
+                let recv = self.innermost_class(n.start_byte(), n.end_byte());
                 if recv.and_then(|c| c.3.as_deref()) == Some(o) { Ref::Own } else { self.class_ref(o) }
             }
             o => self.class_ref(o),
@@ -762,10 +765,17 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     fn class_ref(&self, object: &str) -> Ref<'_> {
-        match self.classes.iter().find(|c| !c.2.is_empty() && c.2 == object) {
-            Some(c) => Ref::Class(c.2.as_str()),
+        let names = self.class_names.get_or_init(|| self.classes.iter().map(|c| c.2.clone()).collect());
+        match names.get(object).filter(|n| !n.is_empty()) {
+            Some(n) => Ref::Class(n.as_str()),
             None => Ref::Other,
         }
+    }
+
+    /// The innermost class around `start..end`.
+    fn innermost_class(&self, start: usize, end: usize) -> Option<&Class> {
+        let k = self.classes.partition_point(|c| c.0 <= start);
+        self.classes[..k].iter().rev().take(256).find(|c| end <= c.1)
     }
 
     /// The value a name refers to, looked up where it is used (see [`Self::lookup`]).
