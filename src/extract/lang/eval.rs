@@ -110,8 +110,13 @@ const BASE_URL_OPTIONS: &[(&str, BaseJoin)] = &[
 /// `BaseUrlSession(base_url=…)` joins with `urljoin` (RFC 3986).
 const BASE_URL_CONSTRUCTORS: &[(&str, BaseJoin)] = &[("baseurlsession", BaseJoin::Rfc3986)];
 /// Calls that set a client's base URL: HTTParty's class-level `base_uri '…'`, resty
-/// `SetBaseURL(…)`.
-const BASE_URL_SETTERS: &[(&str, BaseJoin)] = &[("base_uri", BaseJoin::Concat), ("setbaseurl", BaseJoin::Concat)];
+/// `SetBaseURL(…)`, Spring `WebClient.builder().baseUrl(…)` (its `DefaultUriBuilderFactory`
+/// appends the path).
+const BASE_URL_SETTERS: &[(&str, BaseJoin)] =
+    &[("base_uri", BaseJoin::Concat), ("setbaseurl", BaseJoin::Concat), ("baseurl", BaseJoin::Concat)];
+/// Calls that take the path of a request whose method an earlier call of the chain names
+/// (Spring `webClient.get().uri("/cdr")`).
+const PATH_SETTERS: &[&str] = &["uri"];
 
 /// Option names whose value holds query parameters, body fields or headers.
 fn option_location(name: &str) -> Option<ParamLocation> {
@@ -547,8 +552,15 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         for &call in calls {
-            // a call named for its method (`get`, `PostAsync`): its first argument is the path
-            if self.is_builder(call) || method_word(self.fname(call)).is_none() {
+            // a call named for its method (`get`, `PostAsync`): its first argument is the path;
+            // or the path setter after one (`webClient.get().uri("/cdr")`)
+            let f = self.fname(call);
+            let path_setter = PATH_SETTERS.contains(&f.to_ascii_lowercase().as_str())
+                && self
+                    .receiver(call)
+                    .map(|r| self.unwrap(r))
+                    .is_some_and(|r| self.spec.calls.contains(&r.kind()) && method_word(self.fname(r)).is_some());
+            if !path_setter && (self.is_builder(call) || method_word(f).is_none()) {
                 continue;
             }
             let Some(path) = self.url_args(call).into_iter().next().map(|a| self.unwrap(a)) else { continue };
@@ -1527,7 +1539,16 @@ impl<'a, 't> Extraction<'a, 't> {
         let list = call.child_by_field_name("arguments").or_else(|| {
             call.named_children(&mut c).find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments"))
         });
-        recv.is_some_and(|r| self.spec.calls.contains(&r.kind())) && list.is_some_and(|l| l.named_child_count() == 1)
+        // Spring `….get().uri("/x/{key}", key)`: a URI template and its variables
+        let template = |l: Node<'_>| {
+            PATH_SETTERS.contains(&self.fname(call).to_ascii_lowercase().as_str())
+                && first_named(l).is_some_and(|a| {
+                    self.spec.strings.contains(&a.kind())
+                        || first_named(a).is_some_and(|x| self.spec.strings.contains(&x.kind()))
+                })
+        };
+        recv.is_some_and(|r| self.spec.calls.contains(&r.kind()))
+            && list.is_some_and(|l| l.named_child_count() == 1 || template(l))
     }
 
     fn concat_op(&self, n: Node<'_>) -> Option<&'a str> {
