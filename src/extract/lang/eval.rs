@@ -13,7 +13,7 @@ use tree_sitter::Node;
 use super::spec::{CONCAT_OPS, Spec};
 use super::{Lang, LangOut};
 use crate::catalog::Method;
-use crate::extract::template::{Template, substitute};
+use crate::extract::template::{Piece, Template, substitute};
 use crate::extract::url::classify_value;
 use crate::extract::{Deadline, ExtractConfig, Param, ParamLocation, Value};
 use crate::source::Span;
@@ -747,6 +747,19 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         if class.3.is_some() {
             return None; // a Go method: its locals are locals
+        }
+        // constructor parameter properties: TS `constructor(private base = "…")`, PHP 8
+        // `__construct(private string $base = '…')`
+        if node.kind() == "property_promotion_parameter"
+            || (node.kind().ends_with("_parameter") && {
+                let mut c = node.walk();
+                let promoted = node
+                    .named_children(&mut c)
+                    .any(|x| matches!(x.kind(), "accessibility_modifier" | "readonly" | "override_modifier"));
+                promoted
+            })
+        {
+            return Some(class.2.clone());
         }
         let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
         let in_fn = self.scopes[..k].iter().rev().take(256).any(|(s, e, _)| *s > class.0 && at < *e);
@@ -1674,9 +1687,25 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.string_parts.contains(&ch.kind()) || ch.start_byte() < cs || ch.end_byte() > ce {
                 continue;
             }
-            self.literal(&mut out, last, ch.start_byte(), depth);
-            out.push(self.eval_interp(ch, depth + 1));
-            last = ch.end_byte();
+            // PHP `"{$this->base}/…"`: the braces are the interpolation's, not text
+            let b = self.code.as_bytes();
+            let braced = self.lang == Lang::Php
+                && ch.start_byte() > last
+                && b.get(ch.start_byte() - 1) == Some(&b'{')
+                && b.get(ch.end_byte()) == Some(&b'}');
+            let (from, to) =
+                if braced { (ch.start_byte() - 1, ch.end_byte() + 1) } else { (ch.start_byte(), ch.end_byte()) };
+            self.literal(&mut out, last, from, depth);
+            let t = self.eval_interp(ch, depth + 1);
+            // a computed value's hole spans the whole interpolation, braces included
+            let t = match t.pieces.as_slice() {
+                [one] if braced && one.hole => {
+                    Template { pieces: vec![Piece { src: Span::new(from, to), ..one.clone() }] }
+                }
+                _ => t,
+            };
+            out.push(t);
+            last = to;
         }
         self.literal(&mut out, last, ce, depth);
         out
