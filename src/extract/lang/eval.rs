@@ -750,15 +750,7 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         // constructor parameter properties: TS `constructor(private base = "…")`, PHP 8
         // `__construct(private string $base = '…')`
-        if node.kind() == "property_promotion_parameter"
-            || (node.kind().ends_with("_parameter") && {
-                let mut c = node.walk();
-                let promoted = node
-                    .named_children(&mut c)
-                    .any(|x| matches!(x.kind(), "accessibility_modifier" | "readonly" | "override_modifier"));
-                promoted
-            })
-        {
+        if node.kind() == "property_promotion_parameter" || (node.kind().ends_with("_parameter") && promoted(node)) {
             return Some(class.2.clone());
         }
         let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
@@ -1950,6 +1942,12 @@ fn is_member(kind: &str) -> bool {
             | "scope_resolution"
             | "nullsafe_member_access_expression"
     )
+}
+
+/// A TS parameter with an accessibility modifier (`private base = …`): a property.
+fn promoted(node: Node<'_>) -> bool {
+    let mut c = node.walk();
+    node.named_children(&mut c).any(|x| matches!(x.kind(), "accessibility_modifier" | "readonly" | "override_modifier"))
 }
 
 /// A Go type's name: `*Client` → `Client`, `pkg.Client[T]` → `Client`.
