@@ -470,9 +470,21 @@ fn check_candidate<'v>(
                     // a host-less path that is not in the catalog: too weak to call it a vendor call
                     continue;
                 }
+                // a key-like placeholder where the vendor's legacy paths put the key
+                // (`/api/v1/{apiKey}/{action}`): the key is in the path whatever the endpoint
+                let key_seg = (!current).then(|| legacy_key_segment(vendor, &url.segments)).flatten();
+                if let Some(k) = key_seg {
+                    let span = abs(url.segments[k].at);
+                    let mut d = base(ids::KEY_IN_PATH, span, &vendor.unlisted_help());
+                    d.labels.push(Label { span, text: "the key is a path segment".into() });
+                    d.vars.push(("call", call.clone()));
+                    d.endpoint = Some(EndpointInfo { legacy: Some(call.clone()), v4: None, mapping: None });
+                    drafts.push(d);
+                }
                 if segs.len() >= 2 && vendor.trie.is_prefix(&segs) {
                     // a base URL (`https://cc.voiso.com/api/v1/`): the calls built on it are legacy
-                    if !current {
+                    // (one carrying the key was reported as key-in-path above)
+                    if !current && key_seg.is_none() {
                         let mut d = base(
                             ids::LEGACY_ENDPOINT,
                             cand.span,
@@ -692,6 +704,29 @@ pub fn legacy_migration(vendor: &Vendor, l: &LegacyEndpoint, scopes: &[String]) 
         s.push('.');
     }
     s
+}
+
+/// The segment of `segs` that holds the key by the vendor's legacy path layout, when it is a
+/// placeholder named like a key (`{apiKey}`, `${VOISO_API_KEY}`, `{this.api_key}`): the literal
+/// segments before it must be those of a legacy endpoint that takes the key in its path
+/// (`/api/v1/{key}/…`).
+fn legacy_key_segment(vendor: &Vendor, segs: &[Piece]) -> Option<usize> {
+    vendor.legacy.iter().filter(|l| l.key == KeyPlacement::Path).find_map(|l| {
+        let k = l.key_segment?;
+        let seg = segs.get(k).filter(|s| s.placeholder && key_like(&s.text))?;
+        let before = l.path.segs.get(..k)?;
+        let same = before.iter().zip(segs).all(|(c, s)| match c {
+            crate::catalog::template::Seg::Lit(t) => !s.placeholder && s.text == *t,
+            crate::catalog::template::Seg::Param(_) => true,
+        });
+        (same && seg.at.end > seg.at.start).then_some(k)
+    })
+}
+
+/// A placeholder named like a key: `{api_key}`, `${apiKey}`, `{VOISO_API_KEY}`, `{this.key}`.
+fn key_like(placeholder: &str) -> bool {
+    let name = placeholder.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    ["key", "token", "secret"].iter().any(|w| name.ends_with(w)) || name.contains("apikey")
 }
 
 fn scope_phrase(scopes: &[String]) -> Option<String> {

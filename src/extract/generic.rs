@@ -233,7 +233,7 @@ impl GenericExtractor {
                     verbatim_len: span.len(),
                     url,
                     span: whole,
-                    method: self.method(file, span, line, &ctx),
+                    method: self.method(file, span, line, &ctx, true),
                     params: if ctx.curl_near(file, span, line) { curl_params(file, span, line) } else { Vec::new() },
                     map: Vec::new(),
                 }
@@ -247,7 +247,9 @@ impl GenericExtractor {
             for mut c in l.candidates {
                 let line = file.position(c.span.start).line;
                 if c.method.is_none() {
-                    c.method = self.method(file, c.span, line, &ctx);
+                    // the language extractor read the call: no `"method": …` field of a nearby
+                    // call is guessed (`axios.create({ baseURL })` beside a `fetch(…, {method})`)
+                    c.method = self.method(file, c.span, line, &ctx, false);
                 }
                 if ctx.curl_near(file, c.span, line) {
                     for p in curl_params(file, c.span, line) {
@@ -264,7 +266,7 @@ impl GenericExtractor {
         (out, timed_out)
     }
 
-    fn method(&self, file: &SourceFile, span: Span, line: usize, ctx: &Context) -> Option<Method> {
+    fn method(&self, file: &SourceFile, span: Span, line: usize, ctx: &Context, fields: bool) -> Option<Method> {
         let text = file.text.as_str();
         let line_start = file.line_span(line).start;
         let before = &text[floor(text, span.start.saturating_sub(256)).max(line_start)..span.start];
@@ -283,6 +285,9 @@ impl GenericExtractor {
             return Some(if data && !CURL_GET.is_match(ltext) { Method::Post } else { Method::Get });
         }
         // `"method": "POST"` nearby (fetch options, Postman, HTTP client config): the nearest wins.
+        if !fields {
+            return None;
+        }
         let lo = line.saturating_sub(WINDOW_ABOVE + 3).max(1);
         let hi = (line + WINDOW_BELOW).min(file.line_count());
         let region = near(text, Span::new(file.line_span(lo).start, file.line_span(hi).end), span, NEAR);

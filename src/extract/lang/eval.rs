@@ -13,7 +13,7 @@ use tree_sitter::Node;
 use super::spec::{CONCAT_OPS, Spec};
 use super::{Lang, LangOut};
 use crate::catalog::Method;
-use crate::extract::template::{Template, substitute};
+use crate::extract::template::{Piece, Template, substitute};
 use crate::extract::url::classify_value;
 use crate::extract::{Deadline, ExtractConfig, Param, ParamLocation, Value};
 use crate::source::Span;
@@ -82,11 +82,50 @@ const QUERY_SETTERS: &[&str] = &[
     "appendqueryparameter",
     "parameter",
     "addquerystring",
+    "setqueryparam",
 ];
 /// Setters that add a header: `(name, value)`.
 const HEADER_SETTERS: &[&str] = &["header", "addheader", "setheader"];
 /// Functions that join a base and paths.
 const JOIN_FNS: &[&str] = &["urljoin", "joinpath", "join_path", "join", "resolve", "combine"];
+/// How an HTTP client joins its base URL and the relative path of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BaseJoin {
+    /// Exactly one slash between them, whatever each side has (httpx merges so, axios
+    /// `combineURLs`, HTTParty, resty, dio, got's `prefixUrl`).
+    Concat,
+    /// RFC 3986 reference resolution: `/cdr` replaces the base's path, `cdr` replaces its last
+    /// segment (so `…/api/v2/` + `cdr` is `…/api/v2/cdr`, `…/api/v2` + `cdr` is `…/api/cdr`):
+    /// Guzzle's `base_uri`, .NET `HttpClient.BaseAddress`.
+    Rfc3986,
+    /// RFC 3986 after a slash is added to the base's path (Faraday's `url_prefix`).
+    DirRfc3986,
+}
+
+/// Options of an HTTP client's constructor that give its base URL (names compared lower-case,
+/// without `_`/`-`): `httpx.Client(base_url=…)`, `axios.create({ baseURL })`, dio
+/// `BaseOptions(baseUrl: …)`, got `{ prefixUrl }`, Guzzle `new Client(['base_uri' => …])`,
+/// .NET `new HttpClient { BaseAddress = new Uri(…) }`, Faraday `Faraday.new(url: …)` (`url`
+/// only for a constructor named `new`).
+const BASE_URL_OPTIONS: &[(&str, BaseJoin)] = &[
+    ("baseurl", BaseJoin::Concat),
+    ("prefixurl", BaseJoin::Concat),
+    ("baseuri", BaseJoin::Rfc3986),
+    ("baseaddress", BaseJoin::Rfc3986),
+    ("url", BaseJoin::DirRfc3986),
+];
+/// Constructors that join otherwise than their option's name says: requests-toolbelt
+/// `BaseUrlSession(base_url=…)` joins with `urljoin` (RFC 3986).
+const BASE_URL_CONSTRUCTORS: &[(&str, BaseJoin)] = &[("baseurlsession", BaseJoin::Rfc3986)];
+/// Calls that set a client's base URL: HTTParty's class-level `base_uri '…'`, resty
+/// `SetBaseURL(…)`, Spring `WebClient.builder().baseUrl(…)` (its `DefaultUriBuilderFactory`
+/// appends the path).
+const BASE_URL_SETTERS: &[(&str, BaseJoin)] =
+    &[("base_uri", BaseJoin::Concat), ("setbaseurl", BaseJoin::Concat), ("baseurl", BaseJoin::Concat)];
+/// Calls that take the path of a request whose method an earlier call of the chain names
+/// (Spring `webClient.get().uri("/cdr")`).
+const PATH_SETTERS: &[&str] = &["uri"];
+
 /// Option names whose value holds query parameters, body fields or headers.
 fn option_location(name: &str) -> Option<ParamLocation> {
     Some(match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
@@ -105,7 +144,34 @@ struct Binding<'t> {
     value: Node<'t>,
     scope: usize,
     start: usize,
+    /// Where the binding's statement ends: a use inside it (`this.x = x`) is not of it.
+    end: usize,
+    /// A member of a class (a field, `this.x = …`, a Go struct literal's field): its class.
+    class: Option<String>,
+    /// A field declared without a value (`private final String baseUrl;`): the class has the
+    /// member, its value is unknown here.
+    declared: bool,
+    /// An assignment (not a declaration): to a declared field when the name is one (`_base = …`
+    /// in a C# constructor).
+    assign: bool,
 }
+
+/// How a name is referred to: the class it is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ref<'s> {
+    /// A bare identifier: a local, a constant, or (implicit `this`) a member.
+    Bare,
+    /// `this.x`, `self.x`, `@x`, `$this->x`, `self::X`, a Go method's receiver `c.x`.
+    Own,
+    /// `A.X`, `A::X` for a class `A` of the file.
+    Class(&'s str),
+    /// `obj.x` of anything else.
+    Other,
+}
+
+/// A class of the file: `(start, end, name, receiver)`; for Go, a method with its receiver's
+/// type as the class and the receiver's name (`c` of `func (c *Client)`).
+type Class = (usize, usize, String, Option<String>);
 
 pub struct Extraction<'a, 't> {
     lang: Lang,
@@ -118,6 +184,16 @@ pub struct Extraction<'a, 't> {
     pending: Vec<(Node<'t>, &'static str, &'static str)>,
     /// Function scopes: (start, end, id), sorted by start (outer before inner).
     scopes: Vec<(usize, usize, usize)>,
+    /// Classes, sorted by start (outer before inner).
+    classes: Vec<Class>,
+    /// The classes' names, built on first use.
+    class_names: std::cell::OnceCell<HashSet<String>>,
+    /// Base URLs set as an attribute of a client object (`s.base_url = …`): (object, class around
+    /// the assignment, value, join).
+    attr_bases: Vec<(String, Option<String>, Node<'t>, BaseJoin)>,
+    /// Member bindings seen by the walk (Go struct literal fields, Dart `{this.x = …}`):
+    /// `(class, or the one around the name; name node, value node)`.
+    pending_members: Vec<(Option<String>, Node<'t>, Node<'t>)>,
     /// Every call of the file (setters on a params variable are looked up here).
     calls: Vec<Node<'t>>,
     /// Setter calls by receiver and scope, built on first use.
@@ -137,6 +213,10 @@ impl<'a, 't> Extraction<'a, 't> {
             bindings: HashMap::new(),
             pending: Vec::new(),
             scopes: Vec::new(),
+            classes: Vec::new(),
+            class_names: std::cell::OnceCell::new(),
+            attr_bases: Vec::new(),
+            pending_members: Vec::new(),
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
@@ -183,6 +263,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.scopes.contains(&kind) {
                 self.scopes.push((node.start_byte(), node.end_byte(), node.id()));
             }
+            self.walk_members(node);
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
             }
@@ -213,8 +294,25 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         self.scopes.sort_unstable_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        self.classes.sort_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
         for (node, name, value) in std::mem::take(&mut self.pending) {
             self.bind(node, name, value);
+        }
+        for (class, name, value) in std::mem::take(&mut self.pending_members) {
+            let Some(key) = self.name_of(name) else { continue };
+            let Some(class) = class.or_else(|| self.classes_at(name.start_byte()).into_iter().next()) else {
+                continue;
+            };
+            let b = Binding {
+                value,
+                scope: 0,
+                start: name.start_byte(),
+                end: value.end_byte(),
+                class: Some(class),
+                declared: false,
+                assign: false,
+            };
+            self.bindings.entry(key).or_default().push(b);
         }
         for &call in &calls {
             self.define_call(call);
@@ -242,6 +340,10 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
 
+        // a relative path sent by a client that has a base URL (`client.get("/cdr/teams")` on
+        // `httpx.Client(base_url=…)`): the URL is the two joined
+        let based = self.based_paths(&calls);
+
         // a local that only feeds a longer URL (`u := host + "/cdr"` then `u + "?" + q.Encode()`)
         // is reported through that URL, not on its own
         let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
@@ -253,7 +355,7 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             for name in self.names_in(r) {
                 if let Some(n) = self.name_of(name)
-                    && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name))
+                    && let Some(v) = self.lookup(&n, name.start_byte(), self.scope_of(name), self.ref_of(name))
                     && root_ids.contains(&v.id())
                     && self.scope_of(v) != 0
                 {
@@ -277,7 +379,10 @@ impl<'a, 't> Extraction<'a, 't> {
             if !seen.insert(root.id()) {
                 continue;
             }
-            let t = self.eval(root, 0);
+            let t = match based.get(&root.id()) {
+                Some(t) => t.clone(),
+                None => self.eval(root, 0),
+            };
             // a URL, with text of its own (`"$url"` only repeats a variable's value)
             // (or a value put in here into a template or a concatenation of constants)
             let rs = Self::span(root);
@@ -503,12 +608,32 @@ impl<'a, 't> Extraction<'a, 't> {
         } else {
             node.child_by_field_name(name_field)
         };
-        let value = if value_field.is_empty() {
+        let value = if value_field == "^" {
+            first_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
+        } else if value_field.is_empty() {
             last_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
         } else {
             node.child_by_field_name(value_field)
         };
-        let (Some(name), Some(value)) = (name, value) else { return };
+        let Some(name) = name else { return };
+        let Some(value) = value else {
+            // a field declared without a value: the class has it, its value is unknown
+            if let Some(class) = self.member_class(node, name)
+                && let Some(key) = self.name_of(name)
+            {
+                let b = Binding {
+                    value: name,
+                    scope: 0,
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    class: Some(class),
+                    declared: true,
+                    assign: false,
+                };
+                self.bindings.entry(key).or_default().push(b);
+            }
+            return;
+        };
         // `a, b := x, y` (Go) and `a = b = …`: pair names and values when the counts agree
         let names: Vec<Node<'t>> = list_items(name);
         let values: Vec<Node<'t>> = list_items(value);
@@ -524,11 +649,300 @@ impl<'a, 't> Extraction<'a, 't> {
         };
         for (n, v) in pairs {
             let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
+            if is_member(self.unwrap(n).kind())
+                && let Some(last) = self.name_of(n)
+                && let Some(&(opt, join)) =
+                    BASE_URL_OPTIONS.iter().find(|(o, _)| *o == last.to_ascii_lowercase().replace(['_', '-'], ""))
+                && opt != "url"
+            {
+                let text = self.text(self.unwrap(n)).trim();
+                let object = text[..text.len().saturating_sub(last.len())].trim_end_matches(['.', '-', '>', ':']);
+                let class = self.classes_at(node.start_byte()).into_iter().next();
+                self.attr_bases.push((object.to_owned(), class, self.unwrap(v), join));
+            }
             if let Some(key) = self.name_of(n) {
-                let b = Binding { value: v, scope: self.scope_of(node), start: node.start_byte() };
+                let class = self.member_class(node, n);
+                let scope = if class.is_some() { 0 } else { self.scope_of(node) };
+                let assign = node.kind().starts_with("assignment");
+                let b = Binding {
+                    value: v,
+                    scope,
+                    start: node.start_byte(),
+                    end: node.end_byte(),
+                    class,
+                    declared: false,
+                    assign,
+                };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
+    }
+
+    /// Relative paths sent by clients that have a base URL, joined to it: by the path's node.
+    fn based_paths(&self, calls: &[Node<'t>]) -> HashMap<usize, Template> {
+        let mut out = HashMap::new();
+        // HTTParty: `base_uri '…'` in a class body is the base of the class's `get`/`post`
+        let mut class_bases: Vec<(String, Node<'t>, BaseJoin)> = Vec::new();
+        if self.lang == Lang::Ruby {
+            for &c in calls {
+                let f = self.fname(c).to_ascii_lowercase();
+                if let Some(&(_, join)) = BASE_URL_SETTERS.iter().find(|(n, _)| *n == f)
+                    && self.receiver(c).is_none()
+                    && let Some(arg) = self.args(c).into_iter().find(|a| self.pair(*a).is_none())
+                    && let Some(class) = self.classes_at(c.start_byte()).into_iter().next()
+                {
+                    class_bases.push((class, self.unwrap(arg), join));
+                }
+            }
+        }
+        for &call in calls {
+            // a call named for its method (`get`, `PostAsync`): its first argument is the path;
+            // or the path setter after one (`webClient.get().uri("/cdr")`)
+            let f = self.fname(call);
+            let path_setter = PATH_SETTERS.contains(&f.to_ascii_lowercase().as_str())
+                && self
+                    .receiver(call)
+                    .map(|r| self.unwrap(r))
+                    .is_some_and(|r| self.spec.calls.contains(&r.kind()) && method_word(self.fname(r)).is_some());
+            if !path_setter && (self.is_builder(call) || method_word(f).is_none()) {
+                continue;
+            }
+            let Some(path) = self.url_args(call).into_iter().next().map(|a| self.unwrap(a)) else { continue };
+            // a path written in the call (`"/cdr/teams"`, `_key + "/click2call"`)
+            if !self.builds_string(path) || !(self.spec.strings.contains(&path.kind()) || self.contains_string(path)) {
+                continue;
+            }
+            let base = self.client_base(call).or_else(|| {
+                // Ruby `self.class.get(…)`, `get(…)`, `Api.get(…)` in a class with `base_uri`
+                let recv = self.receiver(call).map(|r| self.text(r).trim().to_owned());
+                let class = self.classes_at(call.start_byte()).into_iter().next()?;
+                let own = recv.as_deref().is_none_or(|r| r == "self.class" || r == "self" || r == class);
+                own.then(|| class_bases.iter().find(|(c, _, _)| *c == class).map(|(_, n, j)| (*n, *j))).flatten()
+            });
+            let Some((base, join)) = base else { continue };
+            let rel = self.eval(path, 0);
+            let text = rel.text();
+            if text.contains("://") || text.starts_with("//") || text.is_empty() {
+                continue; // an absolute URL: the base is not used
+            }
+            // the base's text is not at the call: attributed to the path
+            let base = self.eval(base, 0).relocated(Self::span(path));
+            if !base.text().contains("://") {
+                continue;
+            }
+            out.insert(path.id(), join_base(base, rel, join));
+        }
+        out
+    }
+
+    /// The base URL of the client a call is made on, and how the client joins paths to it: the
+    /// receiver (through variables and members, down a builder chain) is a client constructor
+    /// with a base-URL option, or a chain with a base-URL setter.
+    fn client_base(&self, call: Node<'t>) -> Option<(Node<'t>, BaseJoin)> {
+        let mut r = self.receiver(call).map(|r| self.unwrap(r));
+        for _ in 0..8 {
+            let n = r?;
+            if self.spec.calls.contains(&n.kind()) {
+                if let Some(b) = self.base_option(n) {
+                    return Some(b);
+                }
+                r = self.receiver(n).map(|x| self.unwrap(x));
+            } else if self.is_name(n) {
+                // `s = requests.Session()` then `s.base_url = …`
+                let text = self.text(n).trim();
+                let class = self.classes_at(n.start_byte()).into_iter().next();
+                if let Some(b) = self.attr_bases.iter().rev().find(|(o, c, _, _)| o == text && *c == class) {
+                    return Some((b.2, b.3));
+                }
+                let v = self.unwrap(self.lookup_node(n)?);
+                if v.id() == n.id() {
+                    return None;
+                }
+                r = Some(v);
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// A client constructor's base-URL option (or a base-URL setter call): its value node.
+    fn base_option(&self, call: Node<'t>) -> Option<(Node<'t>, BaseJoin)> {
+        let f = self.fname(call).to_ascii_lowercase();
+        if let Some(&(_, join)) = BASE_URL_SETTERS.iter().find(|(n, _)| *n == f) {
+            let arg = self.args(call).into_iter().find(|a| self.pair(*a).is_none())?;
+            return Some((self.unwrap(arg), join));
+        }
+        let mut entries: Vec<Node<'t>> = Vec::new();
+        let mut args = self.args(call);
+        // an options object built by a call (dio `Dio(BaseOptions(baseUrl: …))`)
+        let inner: Vec<Node<'t>> = args
+            .iter()
+            .map(|a| self.unwrap(*a))
+            .filter(|a| self.spec.calls.contains(&a.kind()) && self.fname(*a).to_ascii_lowercase().contains("options"))
+            .flat_map(|a| self.args(a))
+            .collect();
+        args.extend(inner);
+        for a in args {
+            let u = self.unwrap(a);
+            if self.spec.maps.contains(&u.kind()) || matches!(u.kind(), "object" | "dictionary" | "hash") {
+                let mut c = u.walk();
+                entries.extend(u.named_children(&mut c));
+            } else {
+                entries.push(a);
+            }
+        }
+        if let Some(init) = call.child_by_field_name("initializer") {
+            let mut c = init.walk();
+            entries.extend(init.named_children(&mut c));
+        }
+        let special = BASE_URL_CONSTRUCTORS.iter().find(|(n, _)| *n == f).map(|(_, j)| *j);
+        entries.into_iter().find_map(|e| {
+            let (k, v) = self.pair(e)?;
+            let k = k.to_ascii_lowercase().replace(['_', '-'], "");
+            let &(_, join) = BASE_URL_OPTIONS.iter().find(|(n, _)| *n == k)?;
+            (k != "url" || f == "new").then_some((self.unwrap(v), special.unwrap_or(join)))
+        })
+    }
+
+    /// Classes, and the members the walk binds itself: a Go method's receiver type, Go struct
+    /// literal fields (`&Client{baseURL: …}`), Dart field parameters with a default
+    /// (`{this.baseUrl = '…'}`).
+    fn walk_members(&mut self, node: Node<'t>) {
+        let kind = node.kind();
+        if self.spec.classes.contains(&kind) {
+            let name = node.child_by_field_name("name").or_else(|| {
+                let mut c = node.walk();
+                node.named_children(&mut c).find(|x| x.kind().contains("identifier") || x.kind() == "constant")
+            });
+            let name = name.map(|n| self.text(n).trim().to_owned()).unwrap_or_default();
+            self.classes.push((node.start_byte(), node.end_byte(), name, None));
+        }
+        if self.lang != Lang::Go && self.lang != Lang::Dart {
+            return;
+        }
+        match kind {
+            "method_declaration" if self.lang == Lang::Go => {
+                let Some(recv) = node.child_by_field_name("receiver").and_then(first_named) else { return };
+                let (Some(name), Some(ty)) = (recv.child_by_field_name("name"), recv.child_by_field_name("type"))
+                else {
+                    return;
+                };
+                let ty = go_type_name(self.text(ty));
+                let name = self.text(name).to_owned();
+                self.classes.push((node.start_byte(), node.end_byte(), ty, Some(name)));
+            }
+            "composite_literal" => {
+                let (Some(ty), Some(body)) = (node.child_by_field_name("type"), node.child_by_field_name("body"))
+                else {
+                    return;
+                };
+                let ty = go_type_name(self.text(ty));
+                let mut c = body.walk();
+                for e in body.named_children(&mut c).filter(|e| e.kind() == "keyed_element") {
+                    let key = e.child_by_field_name("key").or_else(|| first_named(e));
+                    let value = e.child_by_field_name("value").or_else(|| last_named(e));
+                    if let (Some(k), Some(v)) = (key, value)
+                        && k.id() != v.id()
+                    {
+                        self.pending_members.push((Some(ty.clone()), k, self.unwrap(v)));
+                    }
+                }
+            }
+            "optional_formal_parameters" => {
+                // Dart `{this.baseUrl = '…'}`: the default is a sibling of the parameter
+                let mut c = node.walk();
+                let mut last: Option<Node<'t>> = None;
+                for (i, ch) in node.children(&mut c).enumerate() {
+                    if !ch.is_named() {
+                        continue;
+                    }
+                    let field = u32::try_from(i).ok().and_then(|i| node.field_name_for_child(i));
+                    if field == Some("default_value") {
+                        if let Some(p) = last.take()
+                            && let Some(name) = first_named(p).filter(|f| f.kind() == "field_formal_parameter")
+                            && let Some(id) = name.child_by_field_name("name")
+                        {
+                            self.pending_members.push((None, id, ch));
+                        }
+                    } else {
+                        last = Some(ch);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The classes around byte `at`, innermost first.
+    fn classes_at(&self, at: usize) -> Vec<String> {
+        let k = self.classes.partition_point(|c| c.0 <= at);
+        self.classes[..k].iter().rev().take(64).filter(|c| at < c.1).map(|c| c.2.clone()).collect()
+    }
+
+    /// The class a binding of `name` (in statement `node`) is a member of: `this.x = …`,
+    /// `self.x = …`, `@x = …`, `$this->x = …`, a Go receiver's `c.x = …`; or a declaration in a
+    /// class body (not inside one of its methods).
+    fn member_class(&self, node: Node<'t>, name: Node<'t>) -> Option<String> {
+        let at = node.start_byte();
+        let class = self.innermost_class(at, node.end_byte())?;
+        if self.ref_of(name) == Ref::Own {
+            return Some(class.2.clone());
+        }
+        if class.3.is_some() {
+            return None; // a Go method: its locals are locals
+        }
+        // constructor parameter properties: TS `constructor(private base = "…")`, PHP 8
+        // `__construct(private string $base = '…')`
+        if node.kind() == "property_promotion_parameter" || (node.kind().ends_with("_parameter") && promoted(node)) {
+            return Some(class.2.clone());
+        }
+        let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
+        let in_fn = self.scopes[..k].iter().rev().take(256).any(|(s, e, _)| *s > class.0 && at < *e);
+        (!in_fn).then(|| class.2.clone())
+    }
+
+    /// How `n` names its binding: bare, through `this`/`self`, through a class of the file.
+    fn ref_of(&self, n: Node<'t>) -> Ref<'_> {
+        let n = self.unwrap(n);
+        let text = self.text(n).trim();
+        if n.kind() == "instance_variable" || (text.starts_with('@') && !text.starts_with("@@")) {
+            return Ref::Own;
+        }
+        if !is_member(n.kind()) && n.kind() != "field_access" && !text.contains(['.', '>', ':']) {
+            return Ref::Bare;
+        }
+        let Some(last) = self.name_of(n) else { return Ref::Other };
+        let object =
+            text[..text.len().saturating_sub(last.len())].trim_end_matches(['.', ':', '-', '>', '?', '$', '!', ' ']);
+        match object {
+            "this" | "self" | "$this" | "static" | "Self" => Ref::Own,
+            o if self.lang == Lang::Go => {
+                let recv = self.innermost_class(n.start_byte(), n.end_byte());
+                if recv.and_then(|c| c.3.as_deref()) == Some(o) { Ref::Own } else { self.class_ref(o) }
+            }
+            o => self.class_ref(o),
+        }
+    }
+
+    fn class_ref(&self, object: &str) -> Ref<'_> {
+        let names = self.class_names.get_or_init(|| self.classes.iter().map(|c| c.2.clone()).collect());
+        match names.get(object).filter(|n| !n.is_empty()) {
+            Some(n) => Ref::Class(n.as_str()),
+            None => Ref::Other,
+        }
+    }
+
+    /// The innermost class around `start..end`.
+    fn innermost_class(&self, start: usize, end: usize) -> Option<&Class> {
+        let k = self.classes.partition_point(|c| c.0 <= start);
+        self.classes[..k].iter().rev().take(256).find(|c| end <= c.1)
+    }
+
+    /// The value a name refers to, looked up where it is used (see [`Self::lookup`]).
+    fn lookup_node(&self, n: Node<'t>) -> Option<Node<'t>> {
+        let name = self.name_of(n)?;
+        self.lookup(&name, n.start_byte(), self.scope_of(n), self.ref_of(n))
     }
 
     /// PHP `define('NAME', value)`; shell `printf -v NAME FORMAT ARGS…` (NAME holds the result).
@@ -539,7 +953,15 @@ impl<'a, 't> Extraction<'a, 't> {
                 && self.text(*flag) == "-v"
             {
                 let key = self.text(*name).trim_matches(['"', '\'']).to_owned();
-                let b = Binding { value: call, scope: self.scope_of(call), start: call.start_byte() };
+                let b = Binding {
+                    value: call,
+                    scope: self.scope_of(call),
+                    start: call.start_byte(),
+                    end: call.end_byte(),
+                    class: None,
+                    declared: false,
+                    assign: true,
+                };
                 self.bindings.entry(key).or_default().push(b);
             }
             return;
@@ -552,22 +974,34 @@ impl<'a, 't> Extraction<'a, 't> {
             let name = self.unwrap(*name);
             if self.spec.strings.contains(&name.kind()) {
                 let key = self.eval(name, NAME_DEPTH).text();
-                let b = Binding { value: *value, scope: 0, start: call.start_byte() };
+                let b = Binding {
+                    value: *value,
+                    scope: 0,
+                    start: call.start_byte(),
+                    end: call.end_byte(),
+                    class: None,
+                    declared: false,
+                    assign: false,
+                };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
     }
 
     /// The value bound to `name` as seen at byte `at` in scope `scope`: the last assignment
-    /// before it in the same function; else the single one at file level; else the single one.
-    fn lookup(&self, name: &str, at: usize, scope: usize) -> Option<Node<'t>> {
+    /// before it in the same function; else a member of the class around it (`this.x`, or a
+    /// bare name through the implicit `this`), a hole when the class gives it several values;
+    /// else the single one at file level; else the single one. `this.x` never takes another
+    /// class's member, unless a single class of the file has one (inherited).
+    fn lookup(&self, name: &str, at: usize, scope: usize, how: Ref<'_>) -> Option<Node<'t>> {
         // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
-        if scope != 0 {
+        if scope != 0 && how != Ref::Own {
             let in_scope = |scope: usize| {
                 let lo = all.partition_point(|b| b.scope < scope);
                 let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
-                (hi > lo).then(|| all[hi - 1].value)
+                // not the statement the use is in (`this.base = base`)
+                all[lo..hi].iter().rev().find(|b| b.end <= at || b.class.is_some()).map(|b| b.value)
             };
             if let Some(v) = in_scope(scope) {
                 return Some(v);
@@ -584,11 +1018,63 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         }
-        let top = all.partition_point(|b| b.scope == 0);
-        if top == 1 {
-            return Some(all[0].value);
+        let one_value = |mine: &[&Binding<'t>]| -> Option<Node<'t>> {
+            let values: Vec<&&Binding<'t>> = mine.iter().filter(|b| !b.declared).collect();
+            let first = values.first()?;
+            values.iter().all(|b| self.text(b.value) == self.text(first.value)).then_some(first.value)
+        };
+        // a bare name is a member only where the language reads it so (implicit `this` in Java,
+        // Kotlin, C#, Dart; Ruby's lexically scoped constants); never in Python, JS, PHP, Go
+        let implicit = match self.lang {
+            Lang::Java | Lang::Kotlin | Lang::CSharp | Lang::Dart => true,
+            Lang::Ruby => name.starts_with(|c: char| c.is_ascii_uppercase()),
+            _ => false,
+        };
+        let chain = match how {
+            Ref::Own => self.classes_at(at),
+            Ref::Bare if implicit => self.classes_at(at),
+            Ref::Bare => Vec::new(),
+            Ref::Class(c) => vec![c.to_owned()],
+            Ref::Other => Vec::new(),
+        };
+        for c in &chain {
+            let mine: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.as_deref() == Some(c.as_str())).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            if mine.iter().all(|b| b.declared) {
+                // a declared field set by a bare assignment in a method (`_base = "…"` in a
+                // constructor, implicit `this`)
+                let range = self.classes.iter().find(|x| x.2 == *c).map_or((0, 0), |x| (x.0, x.1));
+                let set: Vec<&Binding<'t>> = all
+                    .iter()
+                    .filter(|b| b.class.is_none() && b.assign && b.start >= range.0 && b.end <= range.1)
+                    .collect();
+                return one_value(&set);
+            }
+            return one_value(&mine);
         }
-        (all.len() == 1).then(|| all[0].value)
+        let plain: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_none()).collect();
+        if how == Ref::Bare && !implicit {
+            // not a member: the file-level binding, or the single one
+            let top = plain.iter().filter(|b| b.scope == 0).count();
+            if top == 1 {
+                return plain.iter().find(|b| b.scope == 0).map(|b| b.value);
+            }
+            return (plain.len() == 1).then(|| plain[0].value);
+        }
+        if how == Ref::Other || (how == Ref::Bare && !plain.is_empty()) {
+            let list: Vec<&Binding<'t>> = if how == Ref::Other { all.iter().collect() } else { plain };
+            let top = list.iter().filter(|b| b.scope == 0).count();
+            if top == 1 {
+                return list.iter().find(|b| b.scope == 0).map(|b| b.value);
+            }
+            return (list.len() == 1).then(|| list[0].value);
+        }
+        // a member of exactly one other class of the file (inherited), else nothing
+        let members: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_some()).collect();
+        let first = members.first()?.class.as_deref();
+        if members.iter().all(|b| b.class.as_deref() == first) { one_value(&members) } else { None }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -600,7 +1086,14 @@ impl<'a, 't> Extraction<'a, 't> {
             .iter()
             .find_map(|f| call.child_by_field_name(f))
             .or_else(|| first_named(call));
-        let Some(callee) = callee else { return "" };
+        let Some(mut callee) = callee else { return "" };
+        // `a.b().c`: the member's own name, not a cut of the chain's text
+        if is_member(callee.kind())
+            && let Some(f) =
+                ["field", "property", "attribute", "name"].iter().find_map(|f| callee.child_by_field_name(f))
+        {
+            callee = f;
+        }
         let text = self.text(callee).trim();
         let text = text.split(['<', '(']).next().unwrap_or(text);
         text.rsplit(['.', ':', '>', ' ']).next().unwrap_or(text).trim_start_matches(['$', '@'])
@@ -735,8 +1228,7 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 return self.target(obj, depth + 1);
             }
-            let name = self.name_of(a)?;
-            let v = self.lookup(&name, a.start_byte(), self.scope_of(a))?;
+            let v = self.lookup_node(a)?;
             return self.target(v, depth + 1).or(Some(self.unwrap(v)));
         }
         // `"$url"`, `f"{url}"`: a string that only interpolates a variable stands for it
@@ -827,7 +1319,10 @@ impl<'a, 't> Extraction<'a, 't> {
     fn is_name(&self, n: Node<'_>) -> bool {
         let k = n.kind();
         (k.contains("identifier") && k != "property_identifier" && k != "shorthand_property_identifier")
-            || matches!(k, "name" | "constant" | "variable_name" | "variable" | "simple_identifier")
+            || matches!(
+                k,
+                "name" | "constant" | "variable_name" | "variable" | "simple_identifier" | "instance_variable"
+            )
             || is_member(k)
     }
 
@@ -862,7 +1357,20 @@ impl<'a, 't> Extraction<'a, 't> {
             let a = self.unwrap(a);
             if self.spec.maps.contains(&a.kind()) {
                 let mut c = a.walk();
-                for e in a.named_children(&mut c) {
+                let mut entries: Vec<Node<'t>> = a.named_children(&mut c).collect();
+                // `{ ...opts, body }`: the entries of the options spread in
+                let spread: Vec<Node<'t>> = entries
+                    .iter()
+                    .filter(|e| e.kind() == "spread_element")
+                    .filter_map(|e| first_named(*e).filter(|n| self.is_name(*n)))
+                    .filter_map(|n| self.lookup_node(n).map(|v| self.unwrap(v)))
+                    .filter(|v| self.spec.maps.contains(&v.kind()))
+                    .collect();
+                for m in spread {
+                    let mut c = m.walk();
+                    entries.extend(m.named_children(&mut c));
+                }
+                for e in entries {
                     if let Some((k, v)) = self.pair(e)
                         && k.eq_ignore_ascii_case("method")
                     {
@@ -879,8 +1387,7 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             // `method := http.MethodPut` then `http.NewRequest(method, u, …)`
             if self.is_name(a)
-                && let Some(name) = self.name_of(a)
-                && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+                && let Some(v) = self.lookup_node(a)
             {
                 let text = self.text(self.unwrap(v)).trim().trim_matches(['"', '\'', ':']);
                 if text.len() <= 40
@@ -1105,7 +1612,7 @@ impl<'a, 't> Extraction<'a, 't> {
             for (recv, list) in lists {
                 let Some(first) = list.iter().find(|c| c.start_byte() > call.end_byte()) else { continue };
                 let bound = self
-                    .lookup(recv, first.start_byte(), scope)
+                    .lookup(recv, first.start_byte(), scope, Ref::Bare)
                     .is_some_and(|v| self.text(v).split_whitespace().collect::<String>() == want);
                 if bound {
                     for &c in list.iter().filter(|c| c.start_byte() > call.end_byte()).take(64) {
@@ -1225,8 +1732,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         } else if self.is_name(a)
-            && let Some(name) = self.name_of(a)
-            && let Some(v) = self.lookup(&name, a.start_byte(), self.scope_of(a))
+            && let Some(v) = self.lookup_node(a)
         {
             let v = self.unwrap(v);
             if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
@@ -1439,8 +1945,7 @@ impl<'a, 't> Extraction<'a, 't> {
         if !self.is_name(n) {
             return None;
         }
-        let name = self.name_of(n)?;
-        self.lookup(&name, n.start_byte(), self.scope_of(n))
+        self.lookup_node(n)
     }
 
     /// A format call whose format string is a constant (`String.format(CONTACTS, key, id)`,
@@ -1499,7 +2004,16 @@ impl<'a, 't> Extraction<'a, 't> {
         let list = call.child_by_field_name("arguments").or_else(|| {
             call.named_children(&mut c).find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments"))
         });
-        recv.is_some_and(|r| self.spec.calls.contains(&r.kind())) && list.is_some_and(|l| l.named_child_count() == 1)
+        // Spring `….get().uri("/x/{key}", key)`: a URI template and its variables
+        let template = |l: Node<'_>| {
+            PATH_SETTERS.contains(&self.fname(call).to_ascii_lowercase().as_str())
+                && first_named(l).is_some_and(|a| {
+                    self.spec.strings.contains(&a.kind())
+                        || first_named(a).is_some_and(|x| self.spec.strings.contains(&x.kind()))
+                })
+        };
+        recv.is_some_and(|r| self.spec.calls.contains(&r.kind()))
+            && list.is_some_and(|l| l.named_child_count() == 1 || template(l))
     }
 
     fn concat_op(&self, n: Node<'_>) -> Option<&'a str> {
@@ -1579,14 +2093,15 @@ impl<'a, 't> Extraction<'a, 't> {
         let text = self.text(n);
         let hole_name = text.trim_start_matches('$');
         let Some(name) = self.name_of(n) else { return Template::hole(hole_name, span) };
-        let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n)) else {
+        let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n), self.ref_of(n)) else {
             return Template::hole(hole_name, span);
         };
         if v.start_byte() <= n.start_byte() && n.end_byte() <= v.end_byte() {
             return Template::hole(hole_name, span); // `url = url + "/x"`
         }
         let t = self.eval_binding(v, depth);
-        let s = t.text();
+        // URL text of its own: a value that is only holes (`process.env.KEY`) stays a hole
+        let s: String = t.pieces.iter().filter(|p| !p.hole).map(|p| p.text.as_str()).collect();
         let urlish = s.contains('/')
             || s.contains(':')
             || s.contains('?')
@@ -1624,18 +2139,26 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.string_parts.contains(&ch.kind()) || ch.start_byte() < cs || ch.end_byte() > ce {
                 continue;
             }
-            // PHP `"{$base}/x"`: the braces delimit the expression, they are not text
+            // PHP `"{$this->base}/…"`: the braces are the interpolation's, not text
             let b = self.code.as_bytes();
             let braced = self.lang == Lang::Php
                 && ch.start_byte() > last
                 && b.get(ch.start_byte() - 1) == Some(&b'{')
                 && b.get(ch.end_byte()) == Some(&b'}')
                 && ch.end_byte() < ce;
-            let (before, after) =
+            let (from, to) =
                 if braced { (ch.start_byte() - 1, ch.end_byte() + 1) } else { (ch.start_byte(), ch.end_byte()) };
-            self.literal(&mut out, last, before, depth);
-            out.push(self.eval_interp(ch, depth + 1));
-            last = after;
+            self.literal(&mut out, last, from, depth);
+            let t = self.eval_interp(ch, depth + 1);
+            // a computed value's hole spans the whole interpolation, braces included
+            let t = match t.pieces.as_slice() {
+                [one] if braced && one.hole => {
+                    Template { pieces: vec![Piece { src: Span::new(from, to), ..one.clone() }] }
+                }
+                _ => t,
+            };
+            out.push(t);
+            last = to;
         }
         self.literal(&mut out, last, ce, depth);
         out
@@ -1679,11 +2202,12 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A name written in literal text (Kotlin `"$BASE/x"`), resolved like an identifier.
     fn resolve_name(&self, name: &str, at: Span, depth: u8) -> Template {
-        let Some(v) = self.lookup(name, at.start, 0).filter(|_| depth < MAX_DEPTH) else {
+        let scope = self.scopes.iter().rev().find(|(s, e, _)| *s <= at.start && at.end <= *e).map_or(0, |x| x.2);
+        let Some(v) = self.lookup(name, at.start, scope, Ref::Bare).filter(|_| depth < MAX_DEPTH) else {
             return Template::hole(name, at);
         };
         let t = self.eval_binding(v, depth);
-        let s = t.text();
+        let s: String = t.pieces.iter().filter(|p| !p.hole).map(|p| p.text.as_str()).collect();
         if s.contains('/') || s.contains(':') || s.contains('.') && !crate::secret::looks_like_key(&s) {
             t.relocated(at)
         } else {
@@ -1973,6 +2497,19 @@ fn is_member(kind: &str) -> bool {
     )
 }
 
+/// A TS parameter with an accessibility modifier (`private base = …`): a property.
+fn promoted(node: Node<'_>) -> bool {
+    let mut c = node.walk();
+    node.named_children(&mut c).any(|x| matches!(x.kind(), "accessibility_modifier" | "readonly" | "override_modifier"))
+}
+
+/// A Go type's name: `*Client` → `Client`, `pkg.Client[T]` → `Client`.
+fn go_type_name(text: &str) -> String {
+    let t = text.trim().trim_start_matches(['*', '&']);
+    let t = t.split('[').next().unwrap_or(t);
+    t.rsplit('.').next().unwrap_or(t).trim().to_owned()
+}
+
 fn first_named<'t>(n: Node<'t>) -> Option<Node<'t>> {
     let mut c = n.walk();
     n.named_children(&mut c).find(|x| !x.kind().contains("comment"))
@@ -1991,6 +2528,62 @@ fn list_items(n: Node<'_>) -> Vec<Node<'_>> {
     } else {
         vec![n]
     }
+}
+
+/// A client's base URL and a relative path, joined as the client does ([`BaseJoin`]).
+fn join_base(base: Template, path: Template, how: BaseJoin) -> Template {
+    if how == BaseJoin::Concat {
+        return join(base, path);
+    }
+    let mut base = base;
+    let b = base.text();
+    let origin_end = b.find("://").map_or(0, |i| b[i + 3..].find('/').map_or(b.len(), |j| i + 3 + j));
+    if how == BaseJoin::DirRfc3986 && !b.ends_with('/') {
+        let at = base.pieces.last().map_or(Span::default(), |x| Span::new(x.src.end, x.src.end));
+        let mut slash = Template::literal("/", at);
+        slash.pieces[0].exact = false;
+        base.push(slash);
+    }
+    let b = base.text();
+    let keep = if path.text().starts_with('/') {
+        origin_end // an absolute path replaces the base's
+    } else {
+        // a relative one replaces the base's last segment
+        b.rfind('/').filter(|i| *i >= origin_end).map_or(b.len(), |i| i + 1)
+    };
+    let mut cut = truncate(base, keep);
+    if !path.text().starts_with('/') && !cut.text().ends_with('/') {
+        let at = cut.pieces.last().map_or(Span::default(), |x| Span::new(x.src.end, x.src.end));
+        let mut slash = Template::literal("/", at);
+        slash.pieces[0].exact = false;
+        cut.push(slash);
+    }
+    cut.push(path);
+    cut
+}
+
+/// The first `len` bytes of a template's text (a hole is kept whole or dropped).
+fn truncate(t: Template, len: usize) -> Template {
+    let mut out = Template::default();
+    let mut n = 0;
+    for mut p in t.pieces {
+        if n >= len {
+            break;
+        }
+        let room = len - n;
+        if p.text.len() > room {
+            if p.hole || !p.text.is_char_boundary(room) {
+                break;
+            }
+            p.text.truncate(room);
+            if p.exact {
+                p.src.end = p.src.start + room;
+            }
+        }
+        n += p.text.len();
+        out.pieces.push(p);
+    }
+    out
 }
 
 /// `base` + `/` + `path`, with exactly one slash between them.
@@ -2071,4 +2664,30 @@ fn method_suffix(text: &str) -> Option<Method> {
     let last = text.rsplit(['.', ':']).next().unwrap_or(text);
     let last = last.strip_prefix("Method").unwrap_or(last);
     if last.len() < text.len() { Method::parse(last) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(s: &str) -> Template {
+        Template::literal(s, Span::new(0, s.len()))
+    }
+
+    #[test]
+    fn base_urls_join_as_each_client_does() {
+        let j = |b: &str, p: &str, how| join_base(lit(b), lit(p), how).text();
+        let v2 = "https://cc.voiso.com/api/v2";
+        // httpx, axios, HTTParty: one slash between
+        assert_eq!(j(v2, "/cdr/teams", BaseJoin::Concat), "https://cc.voiso.com/api/v2/cdr/teams");
+        assert_eq!(j(&format!("{v2}/"), "cdr", BaseJoin::Concat), "https://cc.voiso.com/api/v2/cdr");
+        // Guzzle, HttpClient.BaseAddress: RFC 3986
+        assert_eq!(j(&format!("{v2}/"), "cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/v2/cdr");
+        assert_eq!(j(v2, "cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/cdr");
+        assert_eq!(j(&format!("{v2}/"), "/cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/cdr");
+        assert_eq!(j("https://cc.voiso.com", "api/v2/cdr", BaseJoin::Rfc3986), "https://cc.voiso.com/api/v2/cdr");
+        // Faraday: a slash on the base's path first
+        assert_eq!(j(v2, "cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/api/v2/cdr");
+        assert_eq!(j(v2, "/cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/cdr");
+    }
 }

@@ -299,6 +299,36 @@ mod tests {
         }
     }
 
+    fn urls(lang: Lang, code: &str) -> Vec<String> {
+        let cfg = ExtractConfig {
+            path_anchors: vec!["/api/".into()],
+            key_names: vec!["key".into()],
+            header_names: Vec::new(),
+        };
+        let out = extract(lang, code, &cfg, Deadline::none()).unwrap();
+        out.candidates.into_iter().map(|c| c.url).collect()
+    }
+
+    #[test]
+    fn members_belong_to_their_class_and_several_values_leave_a_hole() {
+        // two classes with a field of the same name: each reads its own
+        let code = "class A:\n    def __init__(self):\n        self.base = 'https://a.voiso.com/api/v2'\n\n\
+                    class B:\n    def __init__(self):\n        self.base = 'https://b.voiso.com/api/v1'\n    \
+                    def f(self):\n        return requests.get(f'{self.base}/{self.key}/balance')\n";
+        let u = urls(Lang::Python, code);
+        assert!(u.contains(&"https://b.voiso.com/api/v1/{self.key}/balance".to_owned()), "{u:?}");
+        // one class setting it to two values: a hole, not a guess
+        let code = "class B:\n    def a(self):\n        self.base = 'https://a.voiso.com'\n    \
+                    def b(self):\n        self.base = 'https://b.voiso.com'\n    \
+                    def f(self):\n        return requests.get(f'{self.base}/api/v1/{self.key}/balance')\n";
+        let u = urls(Lang::Python, code);
+        assert!(u.contains(&"{self.base}/api/v1/{self.key}/balance".to_owned()), "{u:?}");
+        // a key from the environment stays a hole
+        let code = "class C { private k = process.env.VOISO_KEY; f() { return axios.get(`https://x.voiso.com/api/v1/${this.k}/balance`); } }";
+        let u = urls(Lang::TypeScript, code);
+        assert_eq!(u, vec!["https://x.voiso.com/api/v1/{this.k}/balance".to_owned()]);
+    }
+
     #[test]
     fn languages_by_extension_and_fence_tag() {
         assert_eq!(Lang::from_path("a/b.py"), Some(Lang::Python));

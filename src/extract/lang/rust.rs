@@ -92,8 +92,8 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     let mut walker = Walker { off, ..Walker::default() };
     walker.comments = comment_spans(code, off, tokens);
     walker.visit_file(&file);
-    let Walker { bindings, roots, calls, mut comments, mut declarations, .. } = walker;
-    let ev = Eval { code, off, cfg, bindings, memo: RefCell::new(HashMap::new()) };
+    let Walker { bindings, roots, calls, mut comments, mut declarations, impls, members, .. } = walker;
+    let ev = Eval { code, off, cfg, bindings, impls, members, memo: RefCell::new(HashMap::new()) };
 
     // which calls use which expression as their URL (directly or through a variable)
     let mut links: HashMap<Span, Vec<usize>> = HashMap::new();
@@ -268,6 +268,10 @@ struct Walker {
     next_fn: usize,
     /// Method calls already recorded as part of an enclosing chain.
     chained: HashSet<(usize, usize)>,
+    /// `impl` blocks: (start, end, self type), in file offsets.
+    impls: Vec<(usize, usize, String)>,
+    /// Struct literal fields (`Self { base_url: … }`) by (type, field).
+    members: HashMap<(String, String), Vec<Binding>>,
 }
 
 impl Walker {
@@ -432,6 +436,22 @@ fn has_str(e: &Expr, depth: u8) -> bool {
     }
 }
 
+/// `self`.
+fn is_self(e: &Expr) -> bool {
+    matches!(e, Expr::Path(p) if p.path.is_ident("self"))
+}
+
+/// The name of a type: `VoisoClient`, `crate::a::Client<T>` → `Client`.
+fn type_name(t: &syn::Type) -> String {
+    match t {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Group(g) => type_name(&g.elem),
+        _ => String::new(),
+    }
+}
+
 fn pat_name(p: &Pat) -> Option<String> {
     match p {
         Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
@@ -487,6 +507,35 @@ impl<'ast> Visit<'ast> for Walker {
         visit::visit_expr_closure(self, c);
     }
 
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let ty = type_name(&i.self_ty);
+        let s = self.pspan(i.span());
+        self.impls.push((s.start, s.end, ty));
+        visit::visit_item_impl(self, i);
+    }
+
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        // `Self { base_url: BASE.to_string(), … }` in `new()`: a member of the type, read by
+        // `self.base_url` in its methods
+        let start = self.pspan(e.span()).start;
+        let ty = match e.path.segments.last() {
+            Some(seg) if seg.ident == "Self" => {
+                self.impls.iter().rev().find(|(s, en, _)| *s <= start && start < *en).map(|x| x.2.clone())
+            }
+            Some(seg) => Some(seg.ident.to_string()),
+            None => None,
+        };
+        if let Some(ty) = ty {
+            for f in &e.fields {
+                if let Member::Named(n) = &f.member {
+                    let b = Binding { value: f.expr.clone(), scope: self.scope(), start };
+                    self.members.entry((ty.clone(), n.to_string())).or_default().push(b);
+                }
+            }
+        }
+        visit::visit_expr_struct(self, e);
+    }
+
     fn visit_item_const(&mut self, i: &'ast syn::ItemConst) {
         let start = i.span().byte_range().start;
         self.bind(i.ident.to_string(), &i.expr, start, self.scope());
@@ -540,6 +589,8 @@ struct Eval<'a> {
     off: usize,
     cfg: &'a ExtractConfig,
     bindings: HashMap<String, Vec<Binding>>,
+    impls: Vec<(usize, usize, String)>,
+    members: HashMap<(String, String), Vec<Binding>>,
     /// Templates of bindings already evaluated (by the value's range).
     memo: RefCell<HashMap<(usize, usize), Template>>,
 }
@@ -703,6 +754,7 @@ impl Eval<'_> {
                 self.resolve(&name, span, scope, depth)
             }
             Expr::Field(f) => match &f.member {
+                Member::Named(n) if is_self(&f.base) => self.resolve_member(&n.to_string(), span, scope, depth),
                 Member::Named(n) => self.resolve(&n.to_string(), span, scope, depth),
                 Member::Unnamed(_) => Template::hole(self.text(span), span),
             },
@@ -710,13 +762,35 @@ impl Eval<'_> {
         }
     }
 
+    /// `self.field` in an `impl T` block: the value the struct literals of `T` give the field
+    /// (`Self { base_url: BASE.to_string(), … }`), when they agree; a hole when they do not;
+    /// else a same-file binding of that name, as before.
+    fn resolve_member(&self, name: &str, span: Span, scope: usize, depth: u8) -> Template {
+        let ty = self.impls.iter().rev().find(|(s, e, _)| *s <= span.start && span.end <= *e).map(|x| x.2.as_str());
+        let Some(all) = ty.and_then(|t| self.members.get(&(t.to_owned(), name.to_owned()))) else {
+            return self.resolve(name, span, scope, depth);
+        };
+        let first = self.text(self.span(&all[0].value));
+        if all.iter().any(|b| self.text(self.span(&b.value)) != first) {
+            return Template::hole(self.text(span), span);
+        }
+        self.resolve_binding(&all[0], span, depth)
+    }
+
     /// A name used at `span`: the value of its binding when that is URL text (a base URL, a
     /// host, a path), else a hole named by the code at `span`.
     fn resolve(&self, name: &str, span: Span, scope: usize, depth: u8) -> Template {
-        let hole = || Template::hole(self.text(span).trim_start_matches(['&', '*']), span);
-        let Some(b) = self.lookup(name, span.start, scope).filter(|_| depth + 4 < MAX_DEPTH) else {
-            return hole();
+        let Some(b) = self.lookup(name, span.start, scope) else {
+            return Template::hole(self.text(span).trim_start_matches(['&', '*']), span);
         };
+        self.resolve_binding(b, span, depth)
+    }
+
+    fn resolve_binding(&self, b: &Binding, span: Span, depth: u8) -> Template {
+        let hole = || Template::hole(self.text(span).trim_start_matches(['&', '*']), span);
+        if depth + 4 >= MAX_DEPTH {
+            return hole();
+        }
         let vspan = self.span(&b.value);
         if contains(vspan, span) {
             return hole(); // `let url = url + "/x"`
@@ -731,7 +805,8 @@ impl Eval<'_> {
                 t
             }
         };
-        let s = t.text();
+        // URL text of its own: a value that is only holes stays a hole
+        let s: String = t.pieces.iter().filter(|p| !p.hole).map(|p| p.text.as_str()).collect();
         let urlish = s.contains('/')
             || s.contains(':')
             || s.contains('?')

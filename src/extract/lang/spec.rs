@@ -30,6 +30,10 @@ pub struct Spec {
     pub wrappers: &'static [&'static str],
     /// Scopes for locals: functions, methods, lambdas.
     pub scopes: &'static [&'static str],
+    /// Classes, structs, modules: member bindings (`this.x = …`, fields, class constants) belong
+    /// to the one around them, and `this.x`/`self.x`/`@x`/`$this->x` look there first. Go has
+    /// none: a method's receiver type is its class (see the evaluator).
+    pub classes: &'static [&'static str],
 }
 
 /// Operators that concatenate strings in the languages understood.
@@ -83,11 +87,18 @@ static PYTHON: Spec = Spec {
     dollar_text: false,
     binary: &["binary_operator"],
     calls: &["call"],
-    assigns: &[("assignment", "left", "right")],
+    assigns: &[
+        ("assignment", "left", "right"),
+        ("default_parameter", "name", "value"),
+        ("typed_default_parameter", "name", "value"),
+        // `with httpx.Client(…) as client`: the value is the first child
+        ("as_pattern", "alias", "^"),
+    ],
     maps: &["dictionary"],
     pairs: &["pair", "keyword_argument"],
     wrappers: WRAPPERS,
     scopes: &["function_definition", "lambda"],
+    classes: &["class_definition"],
 };
 
 static JS: Spec = Spec {
@@ -102,6 +113,10 @@ static JS: Spec = Spec {
         ("assignment_expression", "left", "right"),
         ("public_field_definition", "name", "value"),
         ("field_definition", "property", "value"),
+        // parameter defaults (`constructor(base = "https://…")`)
+        ("required_parameter", "pattern", "value"),
+        ("optional_parameter", "pattern", "value"),
+        ("assignment_pattern", "left", "right"),
     ],
     maps: &["object"],
     pairs: &["pair", "shorthand_property_identifier"],
@@ -113,6 +128,7 @@ static JS: Spec = Spec {
         "method_definition",
         "generator_function_declaration",
     ],
+    classes: &["class_declaration", "class", "abstract_class_declaration"],
 };
 
 static PHP: Spec = Spec {
@@ -128,11 +144,18 @@ static PHP: Spec = Spec {
         "scoped_call_expression",
         "object_creation_expression",
     ],
-    assigns: &[("assignment_expression", "left", "right"), ("const_element", "", ""), ("property_element", "", "")],
+    assigns: &[
+        ("assignment_expression", "left", "right"),
+        ("const_element", "", ""),
+        ("property_element", "", ""),
+        ("simple_parameter", "name", "default_value"),
+        ("property_promotion_parameter", "name", "default_value"),
+    ],
     maps: &["array_creation_expression"],
     pairs: &["array_element_initializer"],
     wrappers: WRAPPERS,
     scopes: &["function_definition", "method_declaration", "anonymous_function", "arrow_function"],
+    classes: &["class_declaration", "trait_declaration", "enum_declaration"],
 };
 
 static JAVA: Spec = Spec {
@@ -147,6 +170,7 @@ static JAVA: Spec = Spec {
     pairs: &[],
     wrappers: WRAPPERS,
     scopes: &["method_declaration", "constructor_declaration", "lambda_expression"],
+    classes: &["class_declaration", "enum_declaration", "record_declaration", "interface_declaration"],
 };
 
 static KOTLIN: Spec = Spec {
@@ -156,11 +180,12 @@ static KOTLIN: Spec = Spec {
     dollar_text: true,
     binary: &["binary_expression", "additive_expression", "infix_expression"],
     calls: &["call_expression"],
-    assigns: &[("property_declaration", "", ""), ("assignment", "", "")],
+    assigns: &[("property_declaration", "", ""), ("assignment", "", ""), ("class_parameter", "", "")],
     maps: &[],
     pairs: &["value_argument"],
     wrappers: &["parenthesized_expression", "value_argument", "value_arguments", "call_suffix"],
     scopes: &["function_declaration", "lambda_literal", "anonymous_function"],
+    classes: &["class_declaration", "object_declaration"],
 };
 
 static GO: Spec = Spec {
@@ -180,6 +205,7 @@ static GO: Spec = Spec {
     pairs: &["keyed_element"],
     wrappers: WRAPPERS,
     scopes: &["function_declaration", "method_declaration", "func_literal"],
+    classes: &[],
 };
 
 static RUBY: Spec = Spec {
@@ -189,11 +215,16 @@ static RUBY: Spec = Spec {
     dollar_text: false,
     binary: &["binary"],
     calls: &["call"],
-    assigns: &[("assignment", "left", "right")],
+    assigns: &[
+        ("assignment", "left", "right"),
+        ("optional_parameter", "name", "value"),
+        ("keyword_parameter", "name", "value"),
+    ],
     maps: &["hash"],
     pairs: &["pair"],
     wrappers: &["parenthesized_statements", "argument_list"],
     scopes: &["method", "singleton_method", "block", "do_block", "lambda"],
+    classes: &["class", "module"],
 };
 
 static CSHARP: Spec = Spec {
@@ -209,6 +240,7 @@ static CSHARP: Spec = Spec {
     pairs: &["assignment_expression", "name_equals", "initializer_expression"],
     wrappers: WRAPPERS,
     scopes: &["method_declaration", "constructor_declaration", "lambda_expression", "local_function_statement"],
+    classes: &["class_declaration", "struct_declaration", "record_declaration"],
 };
 
 static DART: Spec = Spec {
@@ -236,6 +268,7 @@ static DART: Spec = Spec {
     pairs: &["map_element", "named_argument"],
     wrappers: WRAPPERS,
     scopes: &["function_body", "lambda_expression"],
+    classes: &["class_definition", "class_declaration", "mixin_declaration"],
 };
 
 static BASH: Spec = Spec {
@@ -250,6 +283,7 @@ static BASH: Spec = Spec {
     pairs: &[],
     wrappers: &[],
     scopes: &["function_definition"],
+    classes: &[],
 };
 
 /// The table of a language (Rust is parsed with syn, not here).
