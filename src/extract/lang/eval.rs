@@ -1093,6 +1093,11 @@ impl<'a, 't> Extraction<'a, 't> {
                 ["field", "property", "attribute", "name"].iter().find_map(|f| callee.child_by_field_name(f))
         {
             callee = f;
+        } else if is_member(callee.kind())
+            && let Some(l) = last_named(callee).filter(|l| l.kind().contains("identifier") && l.id() != callee.id())
+        {
+            // a member access without field names (Kotlin's navigation_expression)
+            callee = l;
         }
         let text = self.text(callee).trim();
         let text = text.split(['<', '(']).next().unwrap_or(text);
