@@ -125,9 +125,10 @@ static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-/// `-G`, `--get`, and `-G` among combined short flags (`-sG`, `-fsSLG`).
+/// `-G`, `--get`, and `-G` among combined switches (`-sG`, `-fsSLG`; not `-XGET`, where
+/// `GET` is the argument of `-X`).
 static CURL_GET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[A-Za-z]*G[A-Za-z]*|--get)(?:\s|$)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[sSfLkvqNi]*G[sSfLkvqNi]*|--get)(?:\s|$)").unwrap());
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
 });
@@ -798,6 +799,8 @@ mod tests {
         assert_eq!(c[0].method, Some(Method::Get));
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("curl -sS https://cc.voiso.com/api/v3/messages/whatsapp -d \"key=$KEY\"\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        let c = run("curl -XGET https://cc.voiso.com/api/v2/cdr -d \"key=$KEY\"\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 
