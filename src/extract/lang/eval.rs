@@ -1456,6 +1456,7 @@ impl<'a, 't> Extraction<'a, 't> {
             || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
             || f == "addquerystring"
             || f == "add_query_arg"
+            || (f == "plus" && self.lang == Lang::Kotlin)
             || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
             || (matches!(f.as_str(), "https" | "http") && self.text(call).starts_with("Uri"))
@@ -1741,6 +1742,15 @@ impl<'a, 't> Extraction<'a, 't> {
             // new URL(path, base)
             let base = self.eval(self.unwrap(positional[1]), depth + 1);
             return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
+        }
+        if f == "plus"
+            && self.lang == Lang::Kotlin
+            && let (Some(r), [arg]) = (recv, positional.as_slice())
+        {
+            // Kotlin `BASE.plus("/").plus(key)`
+            let mut t = self.eval(r, depth + 1);
+            t.push(self.eval(self.unwrap(*arg), depth + 1));
+            return t;
         }
         if f == "add_query_arg"
             && let Some(url) = positional.last()
