@@ -817,6 +817,14 @@ impl<'a, 't> Extraction<'a, 't> {
     /// CURLOPT_CUSTOMREQUEST, 'PUT')` on the handle the call returns.
     fn method_of(&self, call: Node<'t>) -> Option<Method> {
         let fname = self.fname(call);
+        // `HttpUrl.get(u)` (OkHttp), `URL.get(…)`: parses a URL, sends nothing
+        let url_type = self.receiver(call).is_some_and(|r| {
+            let t = self.text(r).trim();
+            matches!(t.rsplit(['.', ':']).next().unwrap_or(t), "HttpUrl" | "URI" | "Uri" | "URL" | "Url")
+        });
+        if url_type {
+            return None;
+        }
         if let Some(m) = method_word(fname.strip_prefix("wp_remote_").unwrap_or(fname)) {
             return Some(m);
         }
