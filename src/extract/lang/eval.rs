@@ -1453,9 +1453,11 @@ impl<'a, 't> Extraction<'a, 't> {
     /// A concatenation of constants with no literal of its own (`voisoHost + cdrPath`): it
     /// builds a URL at this place, from text bound elsewhere.
     fn joins_constants(&self, n: Node<'t>) -> bool {
-        self.spec.binary.contains(&n.kind())
-            && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op))
-            && self.names_in(n).into_iter().filter_map(|x| self.bound(x)).any(|v| self.contains_string(v))
+        self.spec.binary.contains(&n.kind()) && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op)) && {
+            // every part a name bound to text (a computed part makes it a wrapper's `BASE + path`)
+            let names = self.names_in(n);
+            !names.is_empty() && names.into_iter().all(|x| self.bound(x).is_some_and(|v| self.contains_string(v)))
+        }
     }
 
     fn is_builder(&self, call: Node<'_>) -> bool {
