@@ -881,26 +881,32 @@ impl<'a, 't> Extraction<'a, 't> {
             return Some(m);
         }
         // the rest of a builder chain: climb while the parent is a call or a member access
+        // (`parent()` costs the depth and the siblings before: each node is asked once)
         let mut top = call;
-        for _ in 0..12 {
-            match top.parent() {
+        let mut chain = vec![call];
+        let mut call_parent = None;
+        for i in 0..12 {
+            let p = top.parent();
+            if i == 0 {
+                call_parent = p;
+            }
+            match p {
                 Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
-                    top = p
+                    top = p;
+                    chain.push(p);
                 }
                 _ => break,
             }
         }
         // ktor `client.request(u) { method = HttpMethod.Put }`: a trailing lambda of the chain
-        let mut n = call;
-        loop {
-            let mut c = n.walk();
-            let lambdas: Vec<Node<'t>> = n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
-            if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
-                return Some(m);
-            }
-            match n.parent() {
-                Some(p) if n.id() != top.id() => n = p,
-                _ => break,
+        if self.lang == Lang::Kotlin {
+            for n in &chain {
+                let mut c = n.walk();
+                let lambdas: Vec<Node<'t>> =
+                    n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+                if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
+                    return Some(m);
+                }
             }
         }
         let text = self.text(top);
@@ -922,7 +928,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         }
-        self.handle_method(call)
+        self.handle_method(call, call_parent)
     }
 
     /// A method value: `"PUT"`, `:put`, `HttpMethod.Put`.
@@ -959,8 +965,8 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// The variable a call's result is assigned to: `$ch = curl_init(…)`, `req, err :=
     /// http.NewRequest(…)` (the first name), `val req = …`.
-    fn handle_var(&self, call: Node<'t>) -> Option<&'a str> {
-        let mut p = call.parent()?;
+    fn handle_var(&self, call: Node<'t>, parent: Option<Node<'t>>) -> Option<&'a str> {
+        let mut p = parent?;
         if p.kind() == "expression_list" {
             p = p.parent()?;
         }
@@ -975,8 +981,11 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
     /// `curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => 'PUT'])`) in the same function.
-    fn handle_method(&self, call: Node<'t>) -> Option<Method> {
-        let var = self.handle_var(call)?;
+    fn handle_method(&self, call: Node<'t>, parent: Option<Node<'t>>) -> Option<Method> {
+        if self.lang != Lang::Php {
+            return None;
+        }
+        let var = self.handle_var(call, parent)?;
         let scope = self.scope_of(call);
         let from = self.calls.partition_point(|c| c.start_byte() < call.end_byte());
         for &c in self.calls[from..].iter().take(64) {
@@ -1080,7 +1089,7 @@ impl<'a, 't> Extraction<'a, 't> {
         // Go: `req, _ := http.NewRequest(…)`, `q := req.URL.Query()`, `q.Add("key", k)`,
         // `req.URL.RawQuery = q.Encode()`: setters on the request URL's query
         if self.lang == Lang::Go
-            && let Some(req) = self.handle_var(call)
+            && let Some(req) = self.handle_var(call, call.parent())
         {
             let want = format!("{req}.URL.Query()");
             let scope = self.scope_of(call);
