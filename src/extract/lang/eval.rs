@@ -1384,7 +1384,14 @@ impl<'a, 't> Extraction<'a, 't> {
                 _ => (Value::Expr(text), span),
             }
         };
-        Some(Param { name: name.to_owned(), location: loc, value, span: Self::span(entry), value_span })
+        // C# `{ "key", k }` in a collection initializer: from the name, not the brace
+        let mut span = Self::span(entry);
+        if self.spec.maps.contains(&entry.kind())
+            && let Some(k) = first_named(entry)
+        {
+            span = Span::new(k.start_byte(), v.end_byte().max(k.start_byte()));
+        }
+        Some(Param { name: name.to_owned(), location: loc, value, span, value_span })
     }
 
     // ---------------------------------------------------------------------------------------
