@@ -1175,10 +1175,40 @@ impl<'a, 't> Extraction<'a, 't> {
             self.form_text(a, loc, out);
             return;
         }
+        if kind == "anonymous_object_creation_expression" {
+            // C# `new { key = k, agent }`: `name = value` members and shorthand names
+            let mut c = a.walk();
+            let kids: Vec<Node<'t>> = a.children(&mut c).collect();
+            let mut i = 0;
+            while i < kids.len() {
+                let k = kids[i];
+                if k.is_named() && self.is_name(k) {
+                    if kids.get(i + 1).is_some_and(|e| e.kind() == "=")
+                        && let Some(v) = kids.get(i + 2)
+                    {
+                        out.extend(self.param(self.text(k).trim(), k, *v, loc));
+                        i += 3;
+                        continue;
+                    }
+                    if let Some(name) = self.name_of(k) {
+                        out.extend(self.param(&name, k, k, loc));
+                    }
+                }
+                i += 1;
+            }
+            return;
+        }
         if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
             let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
             let mut c = body.walk();
             let items: Vec<Node<'t>> = body.named_children(&mut c).collect();
+            for e in items {
+                self.collect(e, loc, in_option, out, depth + 1);
+            }
+        } else if kind.contains("array_creation") || matches!(kind, "array" | "list" | "collection_literal") {
+            // `new[] { new KeyValuePair<string, string>("key", k), … }`, `List.of(…)` items
+            let mut c = a.walk();
+            let items: Vec<Node<'t>> = a.named_children(&mut c).collect();
             for e in items {
                 self.collect(e, loc, in_option, out, depth + 1);
             }
@@ -1191,7 +1221,18 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let args = self.args(a);
             let f = self.fname(a).to_ascii_lowercase();
-            if matches!(f.as_str(), "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries") {
+            if matches!(
+                f.as_str(),
+                "of" | "mapof"
+                    | "hashmapof"
+                    | "mutablemapof"
+                    | "ofentries"
+                    | "keyvaluepair"
+                    | "basicnamevaluepair"
+                    | "simpleentry"
+                    | "entry"
+                    | "pair"
+            ) {
                 // Map.of("key", k, …) / mapOf("key" to k)
                 let mut i = 0;
                 while i < args.len() {
