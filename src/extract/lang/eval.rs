@@ -585,7 +585,13 @@ impl<'a, 't> Extraction<'a, 't> {
             .iter()
             .find_map(|f| call.child_by_field_name(f))
             .or_else(|| first_named(call));
-        let Some(callee) = callee else { return "" };
+        let Some(mut callee) = callee else { return "" };
+        // `a.b(x).c`: the member's own name (not cut at the first parenthesis of the chain)
+        if is_member(callee.kind())
+            && let Some(name) = last_named(callee).filter(|n| n.kind().contains("identifier"))
+        {
+            callee = name;
+        }
         let text = self.text(callee).trim();
         let text = text.split(['<', '(']).next().unwrap_or(text);
         text.rsplit(['.', ':', '>', ' ']).next().unwrap_or(text).trim_start_matches(['$', '@'])
@@ -756,6 +762,10 @@ impl<'a, 't> Extraction<'a, 't> {
                 && let Some(first) = self.args(inner).into_iter().find(|x| self.pair(*x).is_none())
             {
                 return self.target(first, depth + 1);
+            }
+            // `"…".toHttpUrl().newBuilder().addQueryParameter(…).build()`: the URL the chain starts from
+            if inner.id() != a.id() && self.is_builder(inner) {
+                return Some(inner);
             }
         }
         // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
@@ -1350,6 +1360,13 @@ impl<'a, 't> Extraction<'a, 't> {
                 call.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
             for l in lambdas {
                 for stmt in self.calls_in(l) {
+                    // ktor `setBody(mapOf("key" to k))`: the body
+                    if self.fname(stmt) == "setBody"
+                        && let [b] = self.args(stmt).as_slice()
+                    {
+                        self.collect(*b, ParamLocation::Body, true, out, 1);
+                        continue;
+                    }
                     self.setter_param(stmt, loc, out);
                 }
             }
