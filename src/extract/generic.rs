@@ -125,9 +125,10 @@ static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-/// `-G`, `--get`, and `-G` among combined short flags (`-sG`, `-fsSLG`).
+/// `-G`, `--get`, and `-G` among combined switches (`-sG`, `-fsSLG`; not `-XGET`, where
+/// `GET` is the argument of `-X`).
 static CURL_GET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[A-Za-z]*G[A-Za-z]*|--get)(?:\s|$)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[sSfLkvqNi]*G[sSfLkvqNi]*|--get)(?:\s|$)").unwrap());
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
 });
@@ -365,9 +366,25 @@ impl GenericExtractor {
                 } else if ["form", "body", "field", "entity", "json"].iter().any(|w| f.contains(w)) {
                     ParamLocation::Body
                 } else if f.contains("set") || f.contains("append") {
+                    // the receiver names it (`formData.append`, `body.set`, `params.append`),
+                    // else the nearest form or query word before
+                    let recv: String = before
+                        .strip_suffix('.')
+                        .unwrap_or("")
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect();
                     let last = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
                     let body = last(&["formdata", "formbody", "formurlencoded", "urlencodedform", "setbody", "body("]);
-                    if body > last(&["query", "searchparams", "params"]) {
+                    if recv.contains("form") || recv.contains("body") {
+                        ParamLocation::Body
+                    } else if recv.contains("query") || recv.contains("param") || recv.contains("search") {
+                        ParamLocation::Query
+                    } else if body > last(&["query", "searchparams", "params"]) {
                         ParamLocation::Body
                     } else {
                         ParamLocation::Query
@@ -804,6 +821,8 @@ mod tests {
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("curl -sS https://cc.voiso.com/api/v3/messages/whatsapp -d \"key=$KEY\"\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        let c = run("curl -XGET https://cc.voiso.com/api/v2/cdr -d \"key=$KEY\"\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 
     #[test]
@@ -835,6 +854,12 @@ mod tests {
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
         let c = run("get(\"https://cc.voiso.com/api/v1/{key}/balance\")\n  .AddUrlSegment(\"key\", k)\n");
         assert!(c[0].params.is_empty());
+        // set/append: by the receiver
+        let c =
+            run("fetch(\"https://cc.voiso.com/api/v3/messages/whatsapp\", {body: fd})\nformData.append(\"key\", k)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        let c = run("fetch(\"https://cc.voiso.com/api/v2/cdr?\" + params)\nparams.append(\"key\", k)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }

@@ -1259,6 +1259,10 @@ impl<'a, 't> Extraction<'a, 't> {
             {
                 return self.target(first, depth + 1);
             }
+            // `"…".toHttpUrl().newBuilder().addQueryParameter(…).build()`: the URL the chain starts from
+            if inner.id() != a.id() && self.is_builder(inner) {
+                return Some(inner);
+            }
         }
         // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
         if depth < 4
@@ -1339,6 +1343,14 @@ impl<'a, 't> Extraction<'a, 't> {
     /// CURLOPT_CUSTOMREQUEST, 'PUT')` on the handle the call returns.
     fn method_of(&self, call: Node<'t>) -> Option<Method> {
         let fname = self.fname(call);
+        // `HttpUrl.get(u)` (OkHttp), `URL.get(…)`: parses a URL, sends nothing
+        let url_type = self.receiver(call).is_some_and(|r| {
+            let t = self.text(r).trim();
+            matches!(t.rsplit(['.', ':']).next().unwrap_or(t), "HttpUrl" | "URI" | "Uri" | "URL" | "Url")
+        });
+        if url_type {
+            return None;
+        }
         if let Some(m) = method_word(fname.strip_prefix("wp_remote_").unwrap_or(fname)) {
             return Some(m);
         }
@@ -1407,26 +1419,32 @@ impl<'a, 't> Extraction<'a, 't> {
             return Some(m);
         }
         // the rest of a builder chain: climb while the parent is a call or a member access
+        // (`parent()` costs the depth and the siblings before: each node is asked once)
         let mut top = call;
-        for _ in 0..12 {
-            match top.parent() {
+        let mut chain = vec![call];
+        let mut call_parent = None;
+        for i in 0..12 {
+            let p = top.parent();
+            if i == 0 {
+                call_parent = p;
+            }
+            match p {
                 Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
-                    top = p
+                    top = p;
+                    chain.push(p);
                 }
                 _ => break,
             }
         }
         // ktor `client.request(u) { method = HttpMethod.Put }`: a trailing lambda of the chain
-        let mut n = call;
-        loop {
-            let mut c = n.walk();
-            let lambdas: Vec<Node<'t>> = n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
-            if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
-                return Some(m);
-            }
-            match n.parent() {
-                Some(p) if n.id() != top.id() => n = p,
-                _ => break,
+        if self.lang == Lang::Kotlin {
+            for n in &chain {
+                let mut c = n.walk();
+                let lambdas: Vec<Node<'t>> =
+                    n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+                if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
+                    return Some(m);
+                }
             }
         }
         let text = self.text(top);
@@ -1448,7 +1466,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
         }
-        self.handle_method(call)
+        self.handle_method(call, call_parent)
     }
 
     /// A method value: `"PUT"`, `:put`, `HttpMethod.Put`.
@@ -1485,8 +1503,8 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// The variable a call's result is assigned to: `$ch = curl_init(…)`, `req, err :=
     /// http.NewRequest(…)` (the first name), `val req = …`.
-    fn handle_var(&self, call: Node<'t>) -> Option<&'a str> {
-        let mut p = call.parent()?;
+    fn handle_var(&self, call: Node<'t>, parent: Option<Node<'t>>) -> Option<&'a str> {
+        let mut p = parent?;
         if p.kind() == "expression_list" {
             p = p.parent()?;
         }
@@ -1501,8 +1519,11 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
     /// `curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => 'PUT'])`) in the same function.
-    fn handle_method(&self, call: Node<'t>) -> Option<Method> {
-        let var = self.handle_var(call)?;
+    fn handle_method(&self, call: Node<'t>, parent: Option<Node<'t>>) -> Option<Method> {
+        if self.lang != Lang::Php {
+            return None;
+        }
+        let var = self.handle_var(call, parent)?;
         let scope = self.scope_of(call);
         let from = self.calls.partition_point(|c| c.start_byte() < call.end_byte());
         for &c in self.calls[from..].iter().take(64) {
@@ -1606,7 +1627,7 @@ impl<'a, 't> Extraction<'a, 't> {
         // Go: `req, _ := http.NewRequest(…)`, `q := req.URL.Query()`, `q.Add("key", k)`,
         // `req.URL.RawQuery = q.Encode()`: setters on the request URL's query
         if self.lang == Lang::Go
-            && let Some(req) = self.handle_var(call)
+            && let Some(req) = self.handle_var(call, call.parent())
         {
             let want = format!("{req}.URL.Query()");
             let scope = self.scope_of(call);
@@ -1696,10 +1717,40 @@ impl<'a, 't> Extraction<'a, 't> {
             self.form_text(a, loc, out);
             return;
         }
+        if kind == "anonymous_object_creation_expression" {
+            // C# `new { key = k, agent }`: `name = value` members and shorthand names
+            let mut c = a.walk();
+            let kids: Vec<Node<'t>> = a.children(&mut c).collect();
+            let mut i = 0;
+            while i < kids.len() {
+                let k = kids[i];
+                if k.is_named() && self.is_name(k) {
+                    if kids.get(i + 1).is_some_and(|e| e.kind() == "=")
+                        && let Some(v) = kids.get(i + 2)
+                    {
+                        out.extend(self.param(self.text(k).trim(), k, *v, loc));
+                        i += 3;
+                        continue;
+                    }
+                    if let Some(name) = self.name_of(k) {
+                        out.extend(self.param(&name, k, k, loc));
+                    }
+                }
+                i += 1;
+            }
+            return;
+        }
         if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
             let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
             let mut c = body.walk();
             let items: Vec<Node<'t>> = body.named_children(&mut c).collect();
+            for e in items {
+                self.collect(e, loc, in_option, out, depth + 1);
+            }
+        } else if kind.contains("array_creation") || matches!(kind, "array" | "list" | "collection_literal") {
+            // `new[] { new KeyValuePair<string, string>("key", k), … }`, `List.of(…)` items
+            let mut c = a.walk();
+            let items: Vec<Node<'t>> = a.named_children(&mut c).collect();
             for e in items {
                 self.collect(e, loc, in_option, out, depth + 1);
             }
@@ -1712,7 +1763,18 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let args = self.args(a);
             let f = self.fname(a).to_ascii_lowercase();
-            if matches!(f.as_str(), "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries") {
+            if matches!(
+                f.as_str(),
+                "of" | "mapof"
+                    | "hashmapof"
+                    | "mutablemapof"
+                    | "ofentries"
+                    | "keyvaluepair"
+                    | "basicnamevaluepair"
+                    | "simpleentry"
+                    | "entry"
+                    | "pair"
+            ) {
                 // Map.of("key", k, …) / mapOf("key" to k)
                 let mut i = 0;
                 while i < args.len() {
@@ -1829,6 +1891,13 @@ impl<'a, 't> Extraction<'a, 't> {
                 call.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
             for l in lambdas {
                 for stmt in self.calls_in(l) {
+                    // ktor `setBody(mapOf("key" to k))`: the body
+                    if self.fname(stmt) == "setBody"
+                        && let [b] = self.args(stmt).as_slice()
+                    {
+                        self.collect(*b, ParamLocation::Body, true, out, 1);
+                        continue;
+                    }
                     self.setter_param(stmt, loc, out);
                 }
             }
@@ -1904,7 +1973,14 @@ impl<'a, 't> Extraction<'a, 't> {
                 _ => (Value::Expr(text), span),
             }
         };
-        Some(Param { name: name.to_owned(), location: loc, value, span: Self::span(entry), value_span })
+        // C# `{ "key", k }` in a collection initializer: from the name, not the brace
+        let mut span = Self::span(entry);
+        if self.spec.maps.contains(&entry.kind())
+            && let Some(k) = first_named(entry)
+        {
+            span = Span::new(k.start_byte(), v.end_byte().max(k.start_byte()));
+        }
+        Some(Param { name: name.to_owned(), location: loc, value, span, value_span })
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1981,9 +2057,11 @@ impl<'a, 't> Extraction<'a, 't> {
     /// A concatenation of constants with no literal of its own (`voisoHost + cdrPath`): it
     /// builds a URL at this place, from text bound elsewhere.
     fn joins_constants(&self, n: Node<'t>) -> bool {
-        self.spec.binary.contains(&n.kind())
-            && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op))
-            && self.names_in(n).into_iter().filter_map(|x| self.bound(x)).any(|v| self.contains_string(v))
+        self.spec.binary.contains(&n.kind()) && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op)) && {
+            // every part a name bound to text (a computed part makes it a wrapper's `BASE + path`)
+            let names = self.names_in(n);
+            !names.is_empty() && names.into_iter().all(|x| self.bound(x).is_some_and(|v| self.contains_string(v)))
+        }
     }
 
     fn is_builder(&self, call: Node<'_>) -> bool {
@@ -1992,6 +2070,7 @@ impl<'a, 't> Extraction<'a, 't> {
             || (WRAP_FNS.contains(&f.as_str()) && !self.is_chain_setter(call))
             || f == "addquerystring"
             || f == "add_query_arg"
+            || (f == "plus" && self.lang == Lang::Kotlin)
             || f == "uribuilder"
             || JOIN_FNS.contains(&f.as_str())
             || f == "jointostring"
@@ -2316,6 +2395,15 @@ impl<'a, 't> Extraction<'a, 't> {
             // new URL(path, base)
             let base = self.eval(self.unwrap(positional[1]), depth + 1);
             return join(base, self.eval(self.unwrap(positional[0]), depth + 1));
+        }
+        if f == "plus"
+            && self.lang == Lang::Kotlin
+            && let (Some(r), [arg]) = (recv, positional.as_slice())
+        {
+            // Kotlin `BASE.plus("/").plus(key)`
+            let mut t = self.eval(r, depth + 1);
+            t.push(self.eval(self.unwrap(*arg), depth + 1));
+            return t;
         }
         if f == "add_query_arg"
             && let Some(url) = positional.last()

@@ -678,6 +678,10 @@ impl Eval<'_> {
             {
                 self.target(&c.args[0], scope, depth + 1)
             }
+            // `Url::parse_with_params(&format!(…), &[("key", k)])`: the URL is the first argument
+            Expr::Call(c) if c.args.len() == 2 && callee_name(&c.func) == "parse_with_params" => {
+                self.target(&c.args[0], scope, depth + 1)
+            }
             // `Url::parse(ORIGIN)?.join(&format!("/api/v1/{}/…", key))?`: the path joined on
             Expr::MethodCall(m) if m.method == "join" && m.args.len() == 1 => self.target(&m.args[0], scope, depth + 1),
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
@@ -894,6 +898,9 @@ impl Eval<'_> {
     /// Parameters and headers the builder chain after `call` adds.
     fn params_of(&self, call: &Call) -> Vec<Param> {
         let mut out = Vec::new();
+        for a in call.args.iter().take(URL_ARGS) {
+            self.url_params(a, call.scope, &mut out, 0);
+        }
         for (name, args, at) in &call.rest {
             match (name.as_str(), args.as_slice()) {
                 ("query", [a]) => self.collect(a, ParamLocation::Query, call.scope, &mut out, 0),
@@ -926,6 +933,33 @@ impl Eval<'_> {
             }
         }
         out
+    }
+
+    /// The query pairs of the URL an argument stands for: `Url::parse_with_params(u, &[("key",
+    /// k)])`, directly or through a variable.
+    fn url_params(&self, a: &Expr, scope: usize, out: &mut Vec<Param>, depth: u8) {
+        if depth > 6 {
+            return;
+        }
+        match a {
+            Expr::Reference(r) => self.url_params(&r.expr, scope, out, depth + 1),
+            Expr::Paren(p) => self.url_params(&p.expr, scope, out, depth + 1),
+            Expr::Try(t) => self.url_params(&t.expr, scope, out, depth + 1),
+            Expr::MethodCall(m) if m.args.is_empty() => self.url_params(&m.receiver, scope, out, depth + 1),
+            Expr::Call(c) if callee_name(&c.func) == "parse_with_params" && c.args.len() == 2 => {
+                self.collect(&c.args[1], ParamLocation::Query, scope, out, 0);
+            }
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                let at = self.span(a);
+                if let Some(b) = self.lookup(&name, at.start, scope)
+                    && !contains(self.span(&b.value), at)
+                {
+                    self.url_params(&b.value, b.scope, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Key entries of an argument: a list of pairs (`&[("key", k)]`, `vec![…]`), a map built
