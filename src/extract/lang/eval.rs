@@ -40,6 +40,134 @@ const PARAMETER_LISTS: &[&str] = &[
 /// Functions that turn a map into a query string.
 const QUERY_BUILDERS: &[&str] =
     &["http_build_query", "urlsearchparams", "urlencode", "encode_www_form", "build_query", "stringify", "encode"];
+/// Calls whose string arguments are documentation, not URLs sent: test names, log and print
+/// lines, assertion and exception messages. Each entry is `(receiver, function)`: the receiver
+/// is compared with the last name of the call's receiver (`self.logger` → `logger`, `_log` →
+/// `log`), the function with the called name, both case-insensitively. `*` matches anything (a
+/// receiver or none), `-` no receiver; a trailing `*` matches a prefix and a leading `*` a suffix;
+/// a suffix written capitalised (`*Exception`) matches class names only (case-sensitive). An
+/// HTTP client's methods (`get`, `post`, `request`, `send`, …) must never match.
+const DOC_CALLS: &[(&str, &str)] = &[
+    // test names: Jest/Mocha/Vitest, RSpec, Dart `test`/`group`, Go subtests
+    ("-", "it"),
+    ("-", "xit"),
+    ("-", "fit"),
+    ("-", "test"),
+    ("-", "xtest"),
+    ("-", "describe"),
+    ("rspec", "describe"),
+    ("-", "xdescribe"),
+    ("-", "fdescribe"),
+    ("-", "context"),
+    ("-", "xcontext"),
+    ("-", "specify"),
+    ("-", "scenario"),
+    ("-", "group"),
+    ("-", "testwidgets"),
+    ("it", "only"),
+    ("it", "skip"),
+    ("it", "todo"),
+    ("test", "only"),
+    ("test", "skip"),
+    ("test", "todo"),
+    ("describe", "only"),
+    ("describe", "skip"),
+    ("t", "run"),
+    ("s", "run"),
+    ("suite", "run"),
+    ("t", "log*"),
+    ("t", "error*"),
+    ("t", "fatal*"),
+    ("t", "skip*"),
+    // assertions and test failures
+    ("*", "assert*"),
+    ("*", "refute*"),
+    ("assert", "*"),
+    ("*", "fail"),
+    ("pytest", "skip"),
+    // logging
+    ("log", "*"),
+    ("*logger", "*"),
+    ("logging", "*"),
+    ("console", "*"),
+    ("slog", "*"),
+    ("warnings", "warn"),
+    ("-", "warn"),
+    ("-", "log"),
+    ("-", "error_log"),
+    ("-", "trigger_error"),
+    // printing
+    ("*", "print"),
+    ("*", "println"),
+    ("*", "printf"),
+    ("*", "print_r"),
+    ("*", "puts"),
+    ("*", "debugprint"),
+    ("*", "writeline"),
+    ("fmt", "fprint*"),
+    // errors and exceptions: messages
+    ("-", "raise"),
+    ("-", "panic"),
+    ("-", "error"),
+    ("errors", "new"),
+    ("*", "errorf"),
+    ("*", "*Exception"),
+    ("*", "*Error"),
+];
+
+/// Annotations, attributes and decorators that name or parametrise a test, or carry a message:
+/// their arguments are documentation or test data (`@DisplayName("…")`,
+/// `[Fact(DisplayName = "…")]`, `[InlineData("/api/v1/{key}/balance")]`). Compared with the
+/// annotation's last name, case-insensitively. Route and client annotations (`@GET`,
+/// `@GetMapping`) are not here: they declare calls.
+const DOC_ANNOTATIONS: &[&str] = &[
+    "displayname",
+    "fact",
+    "theory",
+    "inlinedata",
+    "memberdata",
+    "datarow",
+    "testcase",
+    "testcasesource",
+    "description",
+    "parametrize",
+    "parameterizedtest",
+    "valuesource",
+    "csvsource",
+    "disabled",
+    "ignore",
+    "skip",
+    "deprecated",
+    "obsolete",
+    "tag",
+    "tags",
+    "test",
+    "testmethod",
+];
+/// Node kinds of annotations, attributes and decorators.
+const ANNOTATION_KINDS: &[&str] = &["annotation", "marker_annotation", "attribute", "decorator"];
+
+/// Whether `pat` (a [`DOC_CALLS`] pattern) matches `name`.
+fn doc_pattern(pat: &str, name: &str) -> bool {
+    if pat == "*" {
+        return true;
+    }
+    if let Some(suffix) = pat.strip_prefix('*') {
+        if suffix.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return name.ends_with(suffix) && name.starts_with(|c: char| c.is_ascii_uppercase());
+        }
+        return name.len() >= suffix.len()
+            && name.is_char_boundary(name.len() - suffix.len())
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+    }
+    if let Some(prefix) = pat.strip_suffix('*') {
+        return name.len() >= prefix.len()
+            && name.is_char_boundary(prefix.len())
+            && name[..prefix.len()].eq_ignore_ascii_case(prefix);
+    }
+    name.eq_ignore_ascii_case(pat)
+}
+
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -116,6 +244,8 @@ pub struct Extraction<'a, 't> {
     setters: std::cell::OnceCell<HashMap<(String, usize), Vec<Node<'t>>>>,
     /// Templates of bindings already evaluated (each constant is evaluated once).
     memo: std::cell::RefCell<HashMap<usize, Template>>,
+    /// Documentation calls (`it("…")`, `log.info("…")`): they send nothing.
+    doc_calls: HashSet<usize>,
 }
 
 impl<'a, 't> Extraction<'a, 't> {
@@ -132,6 +262,7 @@ impl<'a, 't> Extraction<'a, 't> {
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
+            doc_calls: HashSet::new(),
         }
     }
 
@@ -154,15 +285,34 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut children: Vec<Node<'t>> = Vec::new();
         let mut cursor = root.walk();
         let mut visited = 0usize;
+        // arguments of documentation calls, skipped like comments
+        let mut doc_args: HashSet<usize> = HashSet::new();
         while let Some((node, in_expr)) = stack.pop() {
             visited += 1;
             if visited.is_multiple_of(4096) && self.deadline.passed() {
                 break;
             }
             let kind = node.kind();
-            if kind.contains("comment") || self.is_docstring(node) {
+            if kind.contains("comment") || self.is_docstring(node) || doc_args.contains(&node.id()) {
                 out.comments.push(Self::span(node));
                 continue;
+            }
+            if ANNOTATION_KINDS.contains(&kind) && self.is_doc_annotation(node) {
+                // `@DisplayName("…")`, `[InlineData("…")]`: a test's name or data
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            let doc_call = self.spec.calls.contains(&kind) && self.is_doc_call(node);
+            if doc_call {
+                // the text arguments of `it("…", fn)`, `log.info(f"…")` are documentation; the
+                // other arguments (a test's body) are code
+                self.doc_calls.insert(node.id());
+                for a in self.args(node) {
+                    let v = self.pair(a).map_or(a, |(_, v)| v);
+                    if self.is_text(self.unwrap(v)) {
+                        doc_args.insert(a.id());
+                    }
+                }
             }
             if PARAMETER_LISTS.contains(&kind) {
                 // `def f(key: str)`, `function f(key: string)`: declares a key, sends none
@@ -177,7 +327,16 @@ impl<'a, 't> Extraction<'a, 't> {
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
             }
-            let builds = self.builds_string(node);
+            if kind == "assert_statement" {
+                // Python `assert ok, "msg"`, Java `assert ok : "msg"`: the message is documentation
+                let mut c = node.walk();
+                for ch in node.named_children(&mut c) {
+                    if self.is_text(self.unwrap(ch)) {
+                        doc_args.insert(ch.id());
+                    }
+                }
+            }
+            let builds = !doc_call && self.builds_string(node);
             if builds && !in_expr && (self.spec.strings.contains(&kind) || self.contains_string(node)) {
                 roots.push(node);
             }
@@ -209,8 +368,8 @@ impl<'a, 't> Extraction<'a, 't> {
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
         for &call in &calls {
-            if self.is_builder(call) {
-                continue; // `URI(u)`, `format(…)`: builds the URL, does not send it
+            if self.is_builder(call) || self.doc_calls.contains(&call.id()) {
+                continue; // `URI(u)`, `format(…)`: builds the URL, does not send it; `log.info(u)`
             }
             for arg in self.url_args(call) {
                 if let Some(target) = self.target(arg, 0) {
@@ -328,6 +487,47 @@ impl<'a, 't> Extraction<'a, 't> {
             && self.lang == Lang::Python
             && n.named_child_count() == 1
             && n.named_child(0).is_some_and(|c| self.spec.strings.contains(&c.kind()))
+    }
+
+    /// A call whose text arguments are documentation ([`DOC_CALLS`]): a test's name, a log
+    /// line, a message. Shell commands are not judged here (`printf` builds URLs there).
+    fn is_doc_call(&self, call: Node<'t>) -> bool {
+        if self.lang == Lang::Bash {
+            return false;
+        }
+        let name = self.fname(call).trim_start_matches('\\');
+        if name.is_empty() {
+            return false;
+        }
+        let recv = self
+            .receiver(call)
+            .or_else(|| call.child_by_field_name("scope"))
+            .map(|r| {
+                let t = self.text(r).trim();
+                t.rsplit(['.', ':', '>', '\\']).next().unwrap_or(t).trim_matches(['$', '@', '_', '&', '(', ')', ' '])
+            });
+        DOC_CALLS.iter().any(|(r, f)| {
+            let recv_ok = match (*r, recv) {
+                ("*", _) | ("-", None) => true,
+                ("-", Some(_)) | (_, None) => false,
+                (p, Some(x)) => doc_pattern(p, x),
+            };
+            recv_ok && doc_pattern(f, name)
+        })
+    }
+
+    /// An annotation, attribute or decorator that names or parametrises a test ([`DOC_ANNOTATIONS`]).
+    fn is_doc_annotation(&self, n: Node<'_>) -> bool {
+        let text = self.text(n).trim_start_matches(['@', '#', '[', ' ']);
+        let head = text.split(['(', ']', ' ', '\n']).next().unwrap_or("");
+        let name = head.rsplit(['.', ':', '\\']).next().unwrap_or(head);
+        DOC_ANNOTATIONS.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// Text: a string literal, or an expression building one (concatenation, interpolation, a
+    /// format call).
+    fn is_text(&self, n: Node<'_>) -> bool {
+        self.spec.strings.contains(&n.kind()) || (self.builds_string(n) && self.contains_string(n))
     }
 
     /// The innermost function scope around `n` (0: file level).

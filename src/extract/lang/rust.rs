@@ -48,6 +48,39 @@ const WRAP_METHODS: &[&str] =
 /// Functions that return their one argument as a string or URL (`String::from`, `Url::parse`).
 const WRAP_FNS: &[&str] = &["from", "parse", "from_str", "from_static", "try_from", "owned", "borrowed", "new"];
 
+/// Macros whose text arguments are documentation, not URLs sent: printing, logging, panics,
+/// assertions and error messages (`assert!(ok, "GET /api/v2/cdr?key= is gone")`). Their other
+/// arguments are code (`assert!(client.get(u).send().is_ok())`).
+const DOC_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "assert_matches",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "log",
+    "event",
+    "bail",
+    "ensure",
+    "anyhow",
+];
+/// Methods whose text arguments are messages (`.expect("…")`, anyhow's `.context("…")`).
+const DOC_METHODS: &[&str] = &["expect", "expect_err", "context", "wrap_err"];
+
 /// Extract the candidates of Rust code. Spans are byte offsets into `code`.
 ///
 /// # Errors
@@ -347,6 +380,22 @@ impl Walker {
     /// or, failing that, its string literals one by one.
     fn visit_tokens(&mut self, m: &Macro) {
         let name = macro_name(m);
+        if DOC_MACROS.contains(&name.as_str()) {
+            // text arguments are documentation; other arguments are code
+            match m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                Ok(args) => {
+                    for a in &args {
+                        if is_text(a) {
+                            self.comments.push(self.pspan(a.span()));
+                        } else {
+                            self.visit_expr(a);
+                        }
+                    }
+                }
+                Err(_) => self.comments.push(self.pspan(m.tokens.span())),
+            }
+            return;
+        }
         if name != "json"
             && let Ok(args) = m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
         {
@@ -403,6 +452,11 @@ fn builds(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A string literal or an expression building one (`format!`, `concat!`, `+`).
+fn is_text(e: &Expr) -> bool {
+    builds(e) && has_str(e, 0)
 }
 
 /// Whether a child of `e` continues the expression `e` continues.
@@ -516,6 +570,17 @@ impl<'ast> Visit<'ast> for Walker {
     fn visit_expr(&mut self, e: &'ast Expr) {
         if matches!(e, Expr::MethodCall(_) | Expr::Call(_)) {
             self.record_chain(e);
+        }
+        if let Expr::MethodCall(m) = e
+            && DOC_METHODS.contains(&m.method.to_string().as_str())
+            && m.args.iter().all(is_text)
+        {
+            // `.expect("GET /api/v1/{key}/balance failed")`: a message
+            for a in &m.args {
+                self.comments.push(self.pspan(a.span()));
+            }
+            self.visit_expr(&m.receiver);
+            return;
         }
         let b = builds(e);
         if b && !self.in_expr && has_str(e, 0) {
