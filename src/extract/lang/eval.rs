@@ -144,6 +144,9 @@ const DOC_ANNOTATIONS: &[&str] = &[
     "test",
     "testmethod",
 ];
+/// Shell commands that print a heredoc (`cat <<'DOC' … DOC`): its text is documentation unless
+/// it is piped on, captured or written to a file.
+const HEREDOC_PRINTERS: &[&str] = &["cat", "echo", "printf", "more", "less"];
 /// Node kinds of annotations, attributes and decorators.
 const ANNOTATION_KINDS: &[&str] = &["annotation", "marker_annotation", "attribute", "decorator"];
 
@@ -294,6 +297,11 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             let kind = node.kind();
             if kind.contains("comment") || self.is_docstring(node) || doc_args.contains(&node.id()) {
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            if kind == "heredoc_body" && self.is_doc_heredoc(node) {
+                // `cat <<'DOC' … DOC`: text printed for a reader
                 out.comments.push(Self::span(node));
                 continue;
             }
@@ -522,6 +530,42 @@ impl<'a, 't> Extraction<'a, 't> {
         let head = text.split(['(', ']', ' ', '\n']).next().unwrap_or("");
         let name = head.rsplit(['.', ':', '\\']).next().unwrap_or(head);
         DOC_ANNOTATIONS.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// A heredoc printed for a reader (`cat <<'DOC'`, `cat >&2 <<EOF` in a usage function), not
+    /// fed to curl (`-d @-`), piped on (`cat <<EOF | curl …`), captured (`$(cat <<EOF …)`) or
+    /// written to a file (`cat > body.json <<EOF`).
+    fn is_doc_heredoc(&self, body: Node<'t>) -> bool {
+        let Some(redirect) = body.parent().filter(|r| r.kind() == "heredoc_redirect") else { return false };
+        let Some(stmt) = redirect.parent().filter(|p| p.kind() == "redirected_statement") else { return false };
+        let mut c = redirect.walk();
+        if redirect.named_children(&mut c).any(|x| !x.kind().starts_with("heredoc_")) {
+            return false; // `cat <<EOF | curl … -d @-`, `cat <<EOF && …`
+        }
+        let Some(cmd) = stmt.child_by_field_name("body").filter(|b| b.kind() == "command") else { return false };
+        let name = cmd.child_by_field_name("name").map_or("", |n| self.text(n).trim());
+        if !HEREDOC_PRINTERS.contains(&name) {
+            return false;
+        }
+        let mut c = stmt.walk();
+        let to_file = stmt.children_by_field_name("redirect", &mut c).any(|r| {
+            let dest = r.child_by_field_name("destination").map_or("", |d| self.text(d).trim());
+            r.kind() == "file_redirect" && !(dest.bytes().all(|b| b.is_ascii_digit()) || dest.starts_with("/dev/std"))
+        });
+        if to_file {
+            return false;
+        }
+        let mut p = stmt.parent();
+        for _ in 0..4 {
+            match p {
+                Some(n) if matches!(n.kind(), "pipeline" | "command_substitution" | "process_substitution") => {
+                    return false;
+                }
+                Some(n) => p = n.parent(),
+                None => break,
+            }
+        }
+        true
     }
 
     /// Text: a string literal, or an expression building one (concatenation, interpolation, a
