@@ -309,6 +309,8 @@ fn markdown(text: &str, cfg: &ExtractConfig, deadline: Deadline) -> Option<LangO
         }
         if let Ok(o) = run(lang, &emb, cfg, deadline) {
             out.extend(o);
+            // one block is one program: a field in another block or in the prose is not its
+            out.scopes.push(emb.map_span(Span::new(0, emb.code.len())));
         }
     }
     out.comments.sort_unstable();
@@ -658,6 +660,8 @@ fn notebook(file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Opti
             Err(f) => fail(cell, &f),
         }
     }
+    // each cell is a scope of its own for the fields the generic extractor attaches
+    out.scopes.extend(cells.iter().map(|c| c.emb.map_span(Span::new(0, c.emb.code.len()))));
     out.candidates.sort_by_key(|c| (c.span.start, c.span.end));
     out.comments.extend(outputs);
     out.comments.sort_unstable();

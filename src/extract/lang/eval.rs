@@ -228,6 +228,8 @@ struct Binding<'t> {
     value: Node<'t>,
     scope: usize,
     start: usize,
+    /// Bound through a member (`self.base = …`, `this.base`, `@base`): seen from every method.
+    member: bool,
 }
 
 pub struct Extraction<'a, 't> {
@@ -241,6 +243,8 @@ pub struct Extraction<'a, 't> {
     pending: Vec<(Node<'t>, &'static str, &'static str)>,
     /// Function scopes: (start, end, id), sorted by start (outer before inner).
     scopes: Vec<(usize, usize, usize)>,
+    /// The enclosing function scope of each scope (0: file level).
+    parents: HashMap<usize, usize>,
     /// Every call of the file (setters on a params variable are looked up here).
     calls: Vec<Node<'t>>,
     /// Setter calls by receiver and scope, built on first use.
@@ -262,6 +266,7 @@ impl<'a, 't> Extraction<'a, 't> {
             bindings: HashMap::new(),
             pending: Vec::new(),
             scopes: Vec::new(),
+            parents: HashMap::new(),
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
@@ -290,6 +295,8 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut visited = 0usize;
         // arguments of documentation calls, skipped like comments
         let mut doc_args: HashSet<usize> = HashSet::new();
+        // how often each name is written (a map bound to a name written once is never sent)
+        let mut uses: HashMap<&str, usize> = HashMap::new();
         while let Some((node, in_expr)) = stack.pop() {
             visited += 1;
             if visited.is_multiple_of(4096) && self.deadline.passed() {
@@ -332,6 +339,10 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
             }
+            if node.named_child_count() == 0 && self.is_name(node) {
+                let t = self.text(node).trim().trim_start_matches(['$', '@']);
+                *uses.entry(t).or_insert(0usize) += 1;
+            }
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
             }
@@ -361,6 +372,14 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         self.scopes.sort_unstable_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        for &(s, e, id) in &self.scopes {
+            while open.last().is_some_and(|(end, _)| *end <= s) {
+                open.pop();
+            }
+            self.parents.insert(id, open.last().map_or(0, |(_, p)| *p));
+            open.push((e, id));
+        }
         for (node, name, value) in std::mem::take(&mut self.pending) {
             self.bind(node, name, value);
         }
@@ -477,7 +496,28 @@ impl<'a, 't> Extraction<'a, 't> {
                 let mut params = self.params_of(call, root, method);
                 params.extend(inline.iter().cloned());
                 if emitted.insert((span, method)) {
+                    out.sent_by.push((span, Self::span(self.chain_top(call))));
                     out.candidates.push(t.clone().into_candidate(span, method, params));
+                }
+            }
+        }
+        out.scopes = self.scopes.iter().map(|&(s, e, _)| Span::new(s, e)).collect();
+        // maps bound to a name that is never used again (`const cacheKey = { key: "campaigns" }`)
+        for (name, all) in &self.bindings {
+            if uses.get(name.as_str()).copied().unwrap_or(0) > 1 {
+                continue;
+            }
+            for b in all {
+                let v = self.unwrap(b.value);
+                if self.spec.maps.contains(&v.kind())
+                    || matches!(v.kind(), "dictionary" | "object" | "hash" | "composite_literal")
+                    || (self.spec.calls.contains(&v.kind())
+                        && matches!(
+                            self.fname(v).to_ascii_lowercase().as_str(),
+                            "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries" | "dict"
+                        ))
+                {
+                    out.structured.push(Self::span(v));
                 }
             }
         }
@@ -576,13 +616,21 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// The innermost function scope around `n` (0: file level).
     fn scope_of(&self, n: Node<'_>) -> usize {
-        let (s, e) = (n.start_byte(), n.end_byte());
+        self.scope_around(n.start_byte(), n.end_byte(), Some(n.id()))
+    }
+
+    /// The innermost function scope around a span of text (0: file level).
+    fn scope_at(&self, at: Span) -> usize {
+        self.scope_around(at.start, at.end, None)
+    }
+
+    fn scope_around(&self, s: usize, e: usize, not: Option<usize>) -> usize {
         let k = self.scopes.partition_point(|(start, _, _)| *start <= s);
         self.scopes[..k]
             .iter()
             .rev()
             .take(256)
-            .find(|(start, end, id)| *start <= s && e <= *end && *id != n.id())
+            .find(|(start, end, id)| *start <= s && e <= *end && Some(*id) != not)
             .map_or(0, |(_, _, id)| *id)
     }
 
@@ -625,7 +673,14 @@ impl<'a, 't> Extraction<'a, 't> {
         for (n, v) in pairs {
             let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
             if let Some(key) = self.name_of(n) {
-                let b = Binding { value: v, scope: self.scope_of(node), start: node.start_byte() };
+                let t = self.text(n).trim();
+                // a field: `self.base`, `@base`, or an assignment that declares nothing (C#
+                // `_baseUrl = …` in a constructor) where declarations are written apart
+                let member = t.starts_with('@')
+                    || t.contains(['.', '>', ':'])
+                    || (!matches!(self.lang, Lang::Python | Lang::Ruby | Lang::Php | Lang::Bash)
+                        && matches!(node.kind(), "assignment_expression" | "assignment" | "assignment_statement"));
+                let b = Binding { value: v, scope: self.scope_of(node), start: node.start_byte(), member };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
@@ -641,29 +696,37 @@ impl<'a, 't> Extraction<'a, 't> {
             let name = self.unwrap(*name);
             if self.spec.strings.contains(&name.kind()) {
                 let key = self.eval(name, NAME_DEPTH).text();
-                let b = Binding { value: *value, scope: 0, start: call.start_byte() };
+                let b = Binding { value: *value, scope: 0, start: call.start_byte(), member: false };
                 self.bindings.entry(key).or_default().push(b);
             }
         }
     }
 
     /// The value bound to `name` as seen at byte `at` in scope `scope`: the last assignment
-    /// before it in the same function; else the single one at file level; else the single one.
+    /// before it in the same function, else in the functions around it (a closure sees them);
+    /// else the single one at file level; else a single member assignment (`self.base = …` in a
+    /// constructor). A local of another function is never seen: a parameter `body` is not the
+    /// `body` map another function builds.
     fn lookup(&self, name: &str, at: usize, scope: usize) -> Option<Node<'t>> {
         // sorted by (scope, start) once the walk is done: each step is a binary search
         let all = self.bindings.get(name)?;
-        if scope != 0 {
-            let lo = all.partition_point(|b| b.scope < scope);
-            let hi = lo + all[lo..].partition_point(|b| b.scope == scope && b.start < at);
+        let mut sc = scope;
+        for _ in 0..64 {
+            if sc == 0 {
+                break;
+            }
+            let lo = all.partition_point(|b| b.scope < sc);
+            let hi = lo + all[lo..].partition_point(|b| b.scope == sc && b.start <= at);
             if hi > lo {
                 return Some(all[hi - 1].value);
             }
+            sc = self.parents.get(&sc).copied().unwrap_or(0);
         }
         let top = all.partition_point(|b| b.scope == 0);
         if top == 1 {
             return Some(all[0].value);
         }
-        (all.len() == 1).then(|| all[0].value)
+        (all.len() == 1 && all[0].member).then(|| all[0].value)
     }
 
     // ---------------------------------------------------------------------------------------
@@ -767,7 +830,22 @@ impl<'a, 't> Extraction<'a, 't> {
         if key.id() == value.id() {
             return None;
         }
-        let key = self.unwrap(key);
+        let mut key = self.unwrap(key);
+        // C# `["key"] = k` in a dictionary initializer: the string inside the brackets
+        if !self.spec.maps.contains(&kind) && self.text(key).starts_with('[') && !self.spec.strings.contains(&key.kind())
+        {
+            let mut inner = key;
+            for _ in 0..3 {
+                match first_named(inner) {
+                    Some(x) if self.spec.strings.contains(&self.unwrap(x).kind()) => {
+                        key = self.unwrap(x);
+                        break;
+                    }
+                    Some(x) => inner = x,
+                    None => break,
+                }
+            }
+        }
         // a map that is also an entry (C# `{ "key", k }` in a collection initializer): two items,
         // the first a literal
         if self.spec.maps.contains(&kind) && (n.named_child_count() != 2 || !self.spec.strings.contains(&key.kind())) {
@@ -963,6 +1041,25 @@ impl<'a, 't> Extraction<'a, 't> {
         out
     }
 
+    /// The outermost call of the chain `call` is part of (`….url(u).post(…)`, ktor
+    /// `client.post(u) { … }`).
+    fn chain_top(&self, call: Node<'t>) -> Node<'t> {
+        let mut top = call;
+        for _ in 0..12 {
+            match top.parent() {
+                Some(p)
+                    if self.spec.calls.contains(&p.kind())
+                        || is_member(p.kind())
+                        || matches!(p.kind(), "call_suffix" | "annotated_lambda") =>
+                {
+                    top = p
+                }
+                _ => break,
+            }
+        }
+        top
+    }
+
     /// Key entries of query-string builders called inside a URL expression:
     /// `http_build_query([…])`, `URLSearchParams({…})`, `urlencode({…})`, `URI.encode_www_form(…)`.
     fn inline_query(&self, root: Node<'t>) -> Vec<Param> {
@@ -982,6 +1079,22 @@ impl<'a, 't> Extraction<'a, 't> {
                     }
                     continue;
                 }
+            }
+            // a query string built above (`qs = new URLSearchParams({…})`, then `url + "?" + qs`)
+            if n.id() != root.id()
+                && self.is_name(n)
+                && let Some(name) = self.name_of(n)
+                && let Some(v) = self.lookup(&name, n.start_byte(), self.scope_of(n))
+            {
+                let v = self.unwrap(v);
+                if self.spec.calls.contains(&v.kind())
+                    && QUERY_BUILDERS.contains(&self.fname(v).to_ascii_lowercase().as_str())
+                {
+                    for a in self.args(v) {
+                        self.collect(a, ParamLocation::Query, true, &mut out, 0);
+                    }
+                }
+                continue;
             }
             let mut c = n.walk();
             todo.extend(n.named_children(&mut c));
@@ -1064,7 +1177,14 @@ impl<'a, 't> Extraction<'a, 't> {
         if let Some((k, v)) = self.pair(a) {
             if let Some(l) = option_location(&k).filter(|_| !in_option || loc != ParamLocation::Header) {
                 self.collect(v, l, true, out, depth + 1);
-            } else if let Some(p) = self.param(&k, a, v, loc) {
+            } else if let Some(mut p) = self.param(&k, a, v, loc) {
+                // C# `["key"] = k`: from the name, not the bracket
+                let text = self.text(a);
+                if text.starts_with('[')
+                    && let Some(q) = text.find(['"', '\''])
+                {
+                    p.span.start = a.start_byte() + q;
+                }
                 out.push(p);
             }
             return;
@@ -1460,7 +1580,7 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A name written in literal text (Kotlin `"$BASE/x"`), resolved like an identifier.
     fn resolve_name(&self, name: &str, at: Span, depth: u8) -> Template {
-        let Some(v) = self.lookup(name, at.start, 0).filter(|_| depth < MAX_DEPTH) else {
+        let Some(v) = self.lookup(name, at.start, self.scope_at(at)).filter(|_| depth < MAX_DEPTH) else {
             return Template::hole(name, at);
         };
         let t = self.eval_binding(v, depth);

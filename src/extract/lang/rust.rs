@@ -125,7 +125,7 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     let mut walker = Walker { off, ..Walker::default() };
     walker.comments = comment_spans(code, off, tokens);
     walker.visit_file(&file);
-    let Walker { bindings, roots, calls, mut comments, mut declarations, .. } = walker;
+    let Walker { bindings, roots, calls, mut comments, mut declarations, scope_spans, .. } = walker;
     let ev = Eval { code, off, cfg, bindings, memo: RefCell::new(HashMap::new()) };
 
     // which calls use which expression as their URL (directly or through a variable)
@@ -176,6 +176,7 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     out.covered.sort_unstable();
     declarations.sort_unstable();
     out.declarations = declarations;
+    out.scopes = scope_spans;
     Ok(out)
 }
 
@@ -294,6 +295,8 @@ struct Walker {
     calls: Vec<Call>,
     comments: Vec<Span>,
     declarations: Vec<Span>,
+    /// Function bodies and closures.
+    scope_spans: Vec<Span>,
     /// Whether the expression being visited continues an enclosing string-building one.
     in_expr: bool,
     /// Function bodies around the node being visited (ids; 0 is the file level).
@@ -505,11 +508,13 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
         self.declare(&i.sig);
+        self.scope_spans.push(self.pspan(i.block.span()));
         self.in_fn(|w| visit::visit_item_fn(w, i));
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
         self.declare(&i.sig);
+        self.scope_spans.push(self.pspan(i.block.span()));
         self.in_fn(|w| visit::visit_impl_item_fn(w, i));
     }
 
@@ -535,6 +540,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.scope_spans.push(self.pspan(c.body.span()));
         if let Some(s) = c.inputs_begin.span.join(c.inputs_end.span) {
             self.declarations.push(self.pspan(s));
         }
