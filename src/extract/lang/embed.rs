@@ -273,10 +273,18 @@ fn fence_code(text: &str, fence: &Fence, reading: Reading) -> (Lang, Embedded) {
         || (reading == Reading::Code(Lang::Bash)
             && fence.lines.iter().find(|&&(s, e)| !text[s..e].trim().is_empty()).is_some_and(prompted));
     if !console {
+        let Reading::Code(lang) = reading else { unreachable!() };
+        // a PHP snippet without its `<?php` (most are): without it, the parser reads it all as
+        // HTML text, comments included
+        if lang == Lang::Php
+            && let Some(&(s, _)) = fence.lines.first()
+            && !fence.lines.iter().any(|&(s, e)| text[s..e].contains("<?"))
+        {
+            emb.push_decoded("<?php ", s, s);
+        }
         for &(s, e) in &fence.lines {
             emb.push_verbatim(&text[s..e], s);
         }
-        let Reading::Code(lang) = reading else { unreachable!() };
         return (lang, emb);
     }
     let mut continued = false;

@@ -346,8 +346,9 @@ impl<'a, 't> Extraction<'a, 't> {
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
             }
-            if kind == "assert_statement" {
-                // Python `assert ok, "msg"`, Java `assert ok : "msg"`: the message is documentation
+            if matches!(kind, "assert_statement" | "echo_statement") {
+                // Python `assert ok, "msg"`, Java `assert ok : "msg"`: the message is documentation;
+                // PHP `echo "…"` prints
                 let mut c = node.walk();
                 for ch in node.named_children(&mut c) {
                     if self.is_text(self.unwrap(ch)) {
