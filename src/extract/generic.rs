@@ -395,11 +395,33 @@ impl GenericExtractor {
             };
             let Some((value, vspan, real_name)) = read else { continue };
             let Some(real_name) = real_name else { continue };
-            // `{ key: v }`, `(key: v)`: from the name, not the brace before it
-            let start = if m.get(2).is_some() { name.start() } else { whole.start() };
+            // `{ key: v }`, `(key: v)`: from the name; `q.Set("key", v)`: from the quoted name
+            let start = if m.get(2).is_some() {
+                name.start()
+            } else if m.get(4).is_some() {
+                name.start().saturating_sub(1)
+            } else {
+                whole.start()
+            };
             let line_start =
                 floor(text, file.line_span(line.saturating_sub(2).max(1)).start.max(whole.start().saturating_sub(200)));
-            let location = if let Some(f) = setter {
+            // the receiver of a setter, when it names what it is (`params.insert(…)`, `body.put(…)`)
+            let receiver = m.get(3).and_then(|f| {
+                let before = text[line_start.min(f.start())..f.start()].trim_end();
+                let before = before.strip_suffix('.').or_else(|| before.strip_suffix("->"))?;
+                let word = &before[before.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_').len()..];
+                let w = word.trim_start_matches('_').to_ascii_lowercase();
+                if matches!(w.as_str(), "params" | "query" | "searchparams" | "qs" | "queryparams") {
+                    Some(ParamLocation::Query)
+                } else if matches!(w.as_str(), "body" | "form" | "data" | "json" | "payload" | "formdata") {
+                    Some(ParamLocation::Body)
+                } else {
+                    None
+                }
+            });
+            let location = if let Some(l) = receiver {
+                l
+            } else if let Some(f) = setter {
                 // url.Values.Set, searchParams.append, queryParam, addQueryParameter: query;
                 // put/field/add on a body or form builder: body
                 if ["query", "set", "append"].iter().any(|w| f.contains(w)) {
@@ -856,6 +878,11 @@ mod tests {
         let c = run("u := \"https://cc.voiso.com/api/v2/cdr\"\nq.Set(\"key\", apiKey)\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        // the receiver says where the setter puts it
+        let c = run("params.insert(\"key\", k);\nc.get(\"https://cc.voiso.com/api/v2/cdr\").query(&params)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run("formData.append(\"key\", k);\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 
