@@ -150,6 +150,18 @@ const HEREDOC_PRINTERS: &[&str] = &["cat", "echo", "printf", "more", "less"];
 /// Node kinds of annotations, attributes and decorators.
 const ANNOTATION_KINDS: &[&str] = &["annotation", "marker_annotation", "attribute", "decorator"];
 
+/// Whether a call of `name` on `recv` (its last name; `None`: no receiver) is in [`DOC_CALLS`].
+fn is_doc_name(recv: Option<&str>, name: &str) -> bool {
+    DOC_CALLS.iter().any(|(r, f)| {
+        let recv_ok = match (*r, recv) {
+            ("*", _) | ("-", None) => true,
+            ("-", Some(_)) | (_, None) => false,
+            (p, Some(x)) => doc_pattern(p, x),
+        };
+        recv_ok && doc_pattern(f, name)
+    })
+}
+
 /// Whether `pat` (a [`DOC_CALLS`] pattern) matches `name`.
 fn doc_pattern(pat: &str, name: &str) -> bool {
     if pat == "*" {
@@ -548,21 +560,11 @@ impl<'a, 't> Extraction<'a, 't> {
         if name.is_empty() {
             return false;
         }
-        let recv = self
-            .receiver(call)
-            .or_else(|| call.child_by_field_name("scope"))
-            .map(|r| {
-                let t = self.text(r).trim();
-                t.rsplit(['.', ':', '>', '\\']).next().unwrap_or(t).trim_matches(['$', '@', '_', '&', '(', ')', ' '])
-            });
-        DOC_CALLS.iter().any(|(r, f)| {
-            let recv_ok = match (*r, recv) {
-                ("*", _) | ("-", None) => true,
-                ("-", Some(_)) | (_, None) => false,
-                (p, Some(x)) => doc_pattern(p, x),
-            };
-            recv_ok && doc_pattern(f, name)
-        })
+        let recv = self.receiver(call).or_else(|| call.child_by_field_name("scope")).map(|r| {
+            let t = self.text(r).trim();
+            t.rsplit(['.', ':', '>', '\\']).next().unwrap_or(t).trim_matches(['$', '@', '_', '&', '(', ')', ' '])
+        });
+        is_doc_name(recv, name)
     }
 
     /// An annotation, attribute or decorator that names or parametrises a test ([`DOC_ANNOTATIONS`]).
@@ -833,7 +835,9 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         let mut key = self.unwrap(key);
         // C# `["key"] = k` in a dictionary initializer: the string inside the brackets
-        if !self.spec.maps.contains(&kind) && self.text(key).starts_with('[') && !self.spec.strings.contains(&key.kind())
+        if !self.spec.maps.contains(&kind)
+            && self.text(key).starts_with('[')
+            && !self.spec.strings.contains(&key.kind())
         {
             let mut inner = key;
             for _ in 0..3 {
@@ -1881,4 +1885,73 @@ fn method_suffix(text: &str) -> Option<Method> {
     let last = text.rsplit(['.', ':']).next().unwrap_or(text);
     let last = last.strip_prefix("Method").unwrap_or(last);
     if last.len() < text.len() { Method::parse(last) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_doc_name;
+
+    #[test]
+    fn http_calls_are_never_documentation_calls() {
+        for (recv, name) in [
+            (Some("requests"), "get"),
+            (Some("requests"), "post"),
+            (Some("session"), "request"),
+            (Some("axios"), "get"),
+            (None, "axios"),
+            (None, "fetch"),
+            (Some("http"), "Get"),
+            (Some("http"), "NewRequest"),
+            (Some("DefaultClient"), "Do"),
+            (Some("client"), "GetAsync"),
+            (Some("client"), "SendAsync"),
+            (Some("Http"), "post"),
+            (Some("HTTParty"), "get"),
+            (Some("rest"), "postForObject"),
+            (Some("ok"), "newCall"),
+            (Some("dio"), "get"),
+            (Some("http"), "get"),
+            (Some("guzzle"), "request"),
+            (None, "file_get_contents"),
+            (None, "curl_exec"),
+            (None, "wp_remote_get"),
+            (Some("URI"), "create"),
+            (Some("Uri"), "parse"),
+            (None, "urljoin"),
+            (None, "format"),
+            (Some("fmt"), "Sprintf"),
+            (Some("String"), "format"),
+            (None, "sprintf"),
+        ] {
+            assert!(!is_doc_name(recv, name), "{recv:?}.{name} is an HTTP or URL-building call");
+        }
+    }
+
+    #[test]
+    fn test_names_logs_and_messages_are_documentation_calls() {
+        for (recv, name) in [
+            (None, "it"),
+            (None, "describe"),
+            (Some("it"), "only"),
+            (Some("t"), "Run"),
+            (Some("t"), "Errorf"),
+            (Some("self"), "assertEqual"),
+            (Some("Assert"), "True"),
+            (Some("logger"), "warning"),
+            (Some("_logger"), "LogWarning"),
+            (Some("log"), "Printf"),
+            (Some("console"), "warn"),
+            (Some("Console"), "WriteLine"),
+            (None, "print"),
+            (None, "puts"),
+            (None, "raise"),
+            (None, "ValueError"),
+            (None, "IllegalStateException"),
+            (Some("errors"), "New"),
+        ] {
+            assert!(is_doc_name(recv, name), "{recv:?}.{name} is a documentation call");
+        }
+        // a class name ends in `Error`, a method `onError` does not make a message
+        assert!(!is_doc_name(Some("client"), "onError"));
+    }
 }
