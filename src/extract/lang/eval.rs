@@ -351,7 +351,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
             }
-            if node.named_child_count() == 0 && self.is_name(node) {
+            if node.named_child_count() == 0 && (self.is_name(node) || kind.contains("identifier")) {
                 let t = self.text(node).trim().trim_start_matches(['$', '@']);
                 *uses.entry(t).or_insert(0usize) += 1;
             }
