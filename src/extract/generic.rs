@@ -426,6 +426,13 @@ impl GenericExtractor {
                 // put/field/add on a body or form builder: body
                 if ["query", "set", "append"].iter().any(|w| f.contains(w)) {
                     ParamLocation::Query
+                } else if f.contains("parameter") && !f.contains("form") && !f.contains("body") {
+                    // URIBuilder.addParameter, RestSharp AddParameter: the query of a GET, the
+                    // body of a POST
+                    match out[idx].method {
+                        None | Some(Method::Get | Method::Delete | Method::Head) => ParamLocation::Query,
+                        Some(_) => ParamLocation::Body,
+                    }
                 } else {
                     ParamLocation::Body
                 }
@@ -881,6 +888,10 @@ mod tests {
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
         // the receiver says where the setter puts it
         let c = run("params.insert(\"key\", k);\nc.get(\"https://cc.voiso.com/api/v2/cdr\").query(&params)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run(
+            "URI u = new URIBuilder(\"https://cc.voiso.com/api/v2/cdr\")\n  .addParameter(\"key\", k).build();\nhttp.get(u);\n",
+        );
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("formData.append(\"key\", k);\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
