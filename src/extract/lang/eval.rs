@@ -319,6 +319,11 @@ impl<'a, 't> Extraction<'a, 't> {
                 out.comments.push(Self::span(node));
                 continue;
             }
+            if kind.contains("identifier") && self.text(node).starts_with('`') {
+                // Kotlin `fun \`GET /api/v2/cdr?key= is gone\`()`: a test's name
+                out.comments.push(Self::span(node));
+                continue;
+            }
             if kind == "heredoc_body" && self.is_doc_heredoc(node) {
                 // `cat <<'DOC' … DOC`: text printed for a reader
                 out.comments.push(Self::span(node));
