@@ -316,6 +316,16 @@ fn check_candidate<'v>(
         }
         calls.push((file.position(cand.span.start).line, vi));
         // secrets in this URL: literal key segment, literal key values, and key-shaped literals
+        // a `{key}` written in the path is a template variable: a `key` passed beside the URL
+        // fills it (`AddUrlSegment("key", k)`, resty `SetPathParams`, Spring URI variables), so
+        // it is the path key, not a query or body field
+        let path_var = |name: &str| {
+            url.segments.iter().any(|s| {
+                s.placeholder
+                    && s.text.trim_start_matches(['{', ':']).trim_end_matches('}').eq_ignore_ascii_case(name)
+                    && cand.exact(s.at).is_some()
+            })
+        };
         let key_params: Vec<Param> = url
             .query
             .iter()
@@ -355,6 +365,11 @@ fn check_candidate<'v>(
                 url_keys.push((at, vi));
             }
         }
+        // (a literal key there is still a hard-coded key, above)
+        let key_params: Vec<Param> = key_params
+            .into_iter()
+            .filter(|p| p.location == ParamLocation::Header || !cand.params.contains(p) || !path_var(&p.name))
+            .collect();
         let mut mine: Vec<Span> = secrets[first_secret..].to_vec();
         mine.sort_unstable();
         let url_norm = normalise(&file.text, cand.span, &mine);

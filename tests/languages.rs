@@ -147,8 +147,13 @@ fn truncated_and_corrupted_sources_never_panic() {
     for lang_dir in fs::read_dir(&root).unwrap() {
         for kind in ["fires", "quiet"] {
             let Ok(entries) = fs::read_dir(lang_dir.as_ref().unwrap().path().join(kind)) else { continue };
-            for e in entries {
-                let p = e.unwrap().path();
+            // fixtures in subdirectories too (`bin/server.dart`)
+            let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+            while let Some(d) = files.iter().position(|p| p.is_dir()) {
+                let d = files.remove(d);
+                files.extend(fs::read_dir(d).unwrap().map(|e| e.unwrap().path()));
+            }
+            for p in files {
                 let path = p.to_string_lossy().into_owned();
                 let lang = Lang::from_path(&path);
                 let text = fs::read_to_string(&p).unwrap();

@@ -101,6 +101,53 @@ fn overlaps(spans: &[Span], span: Span) -> bool {
     spans[..k].iter().rev().take(8).any(|s| span.start < s.end)
 }
 
+/// What the language-aware pass knows of a parsed file, for the fields found near URLs.
+struct Parsed {
+    /// Comments, docstrings, test names, log lines (sorted, disjoint).
+    comments: Vec<Span>,
+    /// Map literals bound to a name never used: sent by no call (sorted, disjoint).
+    structured: Vec<Span>,
+    /// Parameters the language-aware pass tied to a call (sorted).
+    claimed: Vec<Span>,
+    /// Function scopes, by start (outer before inner).
+    scopes: Vec<Span>,
+    /// The call sending each language-aware candidate, by the candidate's span.
+    sent_by: std::collections::HashMap<Span, Span>,
+}
+
+impl Parsed {
+    /// Whether a field at byte `at` may be attached to the URL at `url`: not documentation, not
+    /// an entry the language-aware pass tied to a call (this one or another: a `key` passed to
+    /// another host's URL builder), not in a map no call sends, and in the URL's function (or
+    /// inside the call that sends the URL: a trailing lambda).
+    fn may_attach(&self, at: usize, url: Span) -> bool {
+        let in_call = self.sent_by.get(&url).is_some_and(|c| c.start <= at && at < c.end);
+        !inside(&self.comments, at)
+            && !inside(&self.structured, at)
+            && !inside(&self.claimed, at)
+            && (in_call || self.scope(at) == self.scope(url.start))
+    }
+
+    /// The innermost scope around byte `at`.
+    fn scope(&self, at: usize) -> Option<Span> {
+        let k = self.scopes.partition_point(|s| s.start <= at);
+        self.scopes[..k].iter().rev().take(256).find(|s| at < s.end).copied()
+    }
+}
+
+/// Spans sorted and merged into disjoint ones.
+fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
 /// Whether byte `at` lies inside one of the (sorted) candidates' URLs.
 fn inside_url(out: &[Candidate], at: usize) -> bool {
     let k = out.partition_point(|c| c.span.start <= at);
@@ -242,9 +289,21 @@ impl GenericExtractor {
             .collect();
         let mut lines = lines;
         let mut declarations = Vec::new();
+        let mut parsed = None;
         if let Some(l) = lang {
             declarations = l.declarations;
             declarations.sort_unstable();
+            let mut claimed: Vec<Span> = l.candidates.iter().flat_map(|c| c.params.iter().map(|p| p.span)).collect();
+            claimed.sort_unstable();
+            let mut scopes = l.scopes;
+            scopes.sort_unstable_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            parsed = Some(Parsed {
+                comments: merged(l.comments),
+                structured: merged(l.structured),
+                claimed,
+                scopes,
+                sent_by: l.sent_by.into_iter().collect(),
+            });
             for mut c in l.candidates {
                 let line = file.position(c.span.start).line;
                 if c.method.is_none() {
@@ -262,7 +321,7 @@ impl GenericExtractor {
             out.sort_by_key(|c| (c.span.start, c.span.end));
             lines = out.iter().map(|c| file.position(c.span.start).line).collect();
         }
-        self.attach_fields(file, &lines, &mut out, &declarations, deadline);
+        self.attach_fields(file, &lines, &mut out, &declarations, parsed.as_ref(), deadline);
         let timed_out = deadline.passed();
         (out, timed_out)
     }
@@ -311,6 +370,7 @@ impl GenericExtractor {
         lines: &[usize],
         out: &mut [Candidate],
         declarations: &[Span],
+        parsed: Option<&Parsed>,
         deadline: Deadline,
     ) {
         let lines = &lines[..out.len()];
@@ -333,6 +393,9 @@ impl GenericExtractor {
             }
             let line = file.position(whole.start()).line;
             let Some(idx) = nearest(out, lines, line, whole.start()) else { continue };
+            if parsed.is_some_and(|p| !p.may_attach(whole.start(), out[idx].span)) {
+                continue;
+            }
             let read = if m.get(1).is_some() {
                 read_value(text, whole.end(), name.as_str())
             } else {
@@ -412,11 +475,18 @@ impl GenericExtractor {
                 Param { name: real_name, location, value, span: Span::new(start, vspan.end), value_span: vspan },
             );
         }
-        self.attach_headers(file, lines, out, deadline);
+        self.attach_headers(file, lines, out, parsed, deadline);
     }
 
     /// Header values near URLs, each to the nearest URL by line, within the window.
-    fn attach_headers(&self, file: &SourceFile, lines: &[usize], out: &mut [Candidate], deadline: Deadline) {
+    fn attach_headers(
+        &self,
+        file: &SourceFile,
+        lines: &[usize],
+        out: &mut [Candidate],
+        parsed: Option<&Parsed>,
+        deadline: Deadline,
+    ) {
         let text = file.text.as_str();
 
         let mut found: Vec<(usize, Param)> = Vec::new();
@@ -462,7 +532,9 @@ impl GenericExtractor {
             if inside_url(out, at) {
                 continue;
             }
-            if let Some(i) = nearest(out, lines, file.position(at).line, at) {
+            if let Some(i) = nearest(out, lines, file.position(at).line, at)
+                && parsed.is_none_or(|x| x.may_attach(at, out[i].span))
+            {
                 push_param(&mut out[i], p);
             }
         }
@@ -861,6 +933,15 @@ mod tests {
         let c = run("fetch(\"https://cc.voiso.com/api/v2/cdr?\" + params)\nparams.append(\"key\", k)\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Query);
         let c = run("body.put(\"key\", \"k\");\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Body);
+        // the receiver says where the setter puts it
+        let c = run("params.insert(\"key\", k);\nc.get(\"https://cc.voiso.com/api/v2/cdr\").query(&params)\n");
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run(
+            "URI u = new URIBuilder(\"https://cc.voiso.com/api/v2/cdr\")\n  .addParameter(\"key\", k).build();\nhttp.get(u);\n",
+        );
+        assert_eq!(c[0].params[0].location, ParamLocation::Query);
+        let c = run("formData.append(\"key\", k);\npost(\"https://cc.voiso.com/api/v3/messages/whatsapp\")\n");
         assert_eq!(c[0].params[0].location, ParamLocation::Body);
     }
 

@@ -334,6 +334,8 @@ fn markdown(text: &str, cfg: &ExtractConfig, deadline: Deadline) -> Option<LangO
             }
             if let Ok(o) = run(lang, &joined, cfg, deadline) {
                 out.extend(o);
+                // each block is a scope of its own: a field in another block is not its call's
+                out.scopes.extend(group.iter().map(|e| e.map_span(Span::new(0, e.code.len()))));
                 continue;
             }
         }
@@ -343,6 +345,8 @@ fn markdown(text: &str, cfg: &ExtractConfig, deadline: Deadline) -> Option<LangO
             }
             if let Ok(o) = run(lang, e, cfg, deadline) {
                 out.extend(o);
+                // one block is one program: a field in another block or in the prose is not its
+                out.scopes.push(e.map_span(Span::new(0, e.code.len())));
             }
         }
     }
@@ -598,9 +602,14 @@ fn notebook(file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Opti
     };
     let mut cells = Vec::new();
     let mut size = 0;
+    // what the cells printed: a URL there is output (a log line, an error message), not a call
+    let mut outputs: Vec<Span> = Vec::new();
     for cell in list {
         if cell.get("cell_type").and_then(|t| t.string(text)).as_deref() != Some("code") {
             continue;
+        }
+        if let Some(o) = cell.get("outputs") {
+            strings_in(o, &mut outputs, 0);
         }
         let Some(source) = cell.get("source").or_else(|| cell.get("input")) else { continue };
         let mut emb = Embedded::default();
@@ -688,7 +697,10 @@ fn notebook(file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Opti
             Err(f) => fail(cell, &f),
         }
     }
+    // each cell is a scope of its own for the fields the generic extractor attaches
+    out.scopes.extend(cells.iter().map(|c| c.emb.map_span(Span::new(0, c.emb.code.len()))));
     out.candidates.sort_by_key(|c| (c.span.start, c.span.end));
+    out.comments.extend(outputs);
     out.comments.sort_unstable();
     out.covered.sort_unstable();
     let diagnostic = match failed.len() {
@@ -701,6 +713,16 @@ fn notebook(file: &SourceFile, cfg: &ExtractConfig, deadline: Deadline) -> (Opti
         )),
     };
     (Some(out), diagnostic)
+}
+
+/// The spans of every string in a JSON value.
+fn strings_in(j: &Json, out: &mut Vec<Span>, depth: usize) {
+    match j {
+        Json::Str(s) => out.push(*s),
+        Json::Arr(a) if depth < MAX_JSON_DEPTH => a.iter().for_each(|x| strings_in(x, out, depth + 1)),
+        Json::Obj(m) if depth < MAX_JSON_DEPTH => m.iter().for_each(|(_, x)| strings_in(x, out, depth + 1)),
+        _ => {}
+    }
 }
 
 /// Cells joined into one program, a line break between them; and where each cell starts in it.

@@ -48,6 +48,149 @@ const QUERY_BUILDERS: &[&str] = &[
     "encode",
     "add_query_arg",
 ];
+/// Calls whose string arguments are documentation, not URLs sent: test names, log and print
+/// lines, assertion and exception messages. Each entry is `(receiver, function)`: the receiver
+/// is compared with the last name of the call's receiver (`self.logger` → `logger`, `_log` →
+/// `log`), the function with the called name, both case-insensitively. `*` matches anything (a
+/// receiver or none), `-` no receiver; a trailing `*` matches a prefix and a leading `*` a suffix;
+/// a suffix written capitalised (`*Exception`) matches class names only (case-sensitive). An
+/// HTTP client's methods (`get`, `post`, `request`, `send`, …) must never match.
+const DOC_CALLS: &[(&str, &str)] = &[
+    // test names: Jest/Mocha/Vitest, RSpec, Dart `test`/`group`, Go subtests
+    ("-", "it"),
+    ("-", "xit"),
+    ("-", "fit"),
+    ("-", "test"),
+    ("-", "xtest"),
+    ("-", "describe"),
+    ("rspec", "describe"),
+    ("-", "xdescribe"),
+    ("-", "fdescribe"),
+    ("-", "context"),
+    ("-", "xcontext"),
+    ("-", "specify"),
+    ("-", "scenario"),
+    ("-", "group"),
+    ("-", "testwidgets"),
+    ("it", "only"),
+    ("it", "skip"),
+    ("it", "todo"),
+    ("test", "only"),
+    ("test", "skip"),
+    ("test", "todo"),
+    ("describe", "only"),
+    ("describe", "skip"),
+    ("t", "run"),
+    ("s", "run"),
+    ("suite", "run"),
+    ("t", "log*"),
+    ("t", "error*"),
+    ("t", "fatal*"),
+    ("t", "skip*"),
+    // assertions and test failures
+    ("*", "assert*"),
+    ("*", "refute*"),
+    ("assert", "*"),
+    ("*", "fail"),
+    ("pytest", "skip"),
+    // logging
+    ("log", "*"),
+    ("*logger", "*"),
+    ("logging", "*"),
+    ("console", "*"),
+    ("slog", "*"),
+    ("warnings", "warn"),
+    ("-", "warn"),
+    ("-", "log"),
+    ("-", "error_log"),
+    ("-", "trigger_error"),
+    // printing
+    ("*", "print"),
+    ("*", "println"),
+    ("*", "printf"),
+    ("*", "print_r"),
+    ("*", "puts"),
+    ("*", "debugprint"),
+    ("*", "writeline"),
+    ("fmt", "fprint*"),
+    // errors and exceptions: messages
+    ("-", "raise"),
+    ("-", "panic"),
+    ("-", "error"),
+    ("errors", "new"),
+    ("*", "errorf"),
+    ("*", "*Exception"),
+    ("*", "*Error"),
+];
+
+/// Annotations, attributes and decorators that name or parametrise a test, or carry a message:
+/// their arguments are documentation or test data (`@DisplayName("…")`,
+/// `[Fact(DisplayName = "…")]`, `[InlineData("/api/v1/{key}/balance")]`). Compared with the
+/// annotation's last name, case-insensitively. Route and client annotations (`@GET`,
+/// `@GetMapping`) are not here: they declare calls.
+const DOC_ANNOTATIONS: &[&str] = &[
+    "displayname",
+    "fact",
+    "theory",
+    "inlinedata",
+    "memberdata",
+    "datarow",
+    "testcase",
+    "testcasesource",
+    "description",
+    "parametrize",
+    "parameterizedtest",
+    "valuesource",
+    "csvsource",
+    "disabled",
+    "ignore",
+    "skip",
+    "deprecated",
+    "obsolete",
+    "tag",
+    "tags",
+    "test",
+    "testmethod",
+];
+/// Shell commands that print a heredoc (`cat <<'DOC' … DOC`): its text is documentation unless
+/// it is piped on, captured or written to a file.
+const HEREDOC_PRINTERS: &[&str] = &["cat", "echo", "printf", "more", "less"];
+/// Node kinds of annotations, attributes and decorators.
+const ANNOTATION_KINDS: &[&str] = &["annotation", "marker_annotation", "attribute", "decorator"];
+
+/// Whether a call of `name` on `recv` (its last name; `None`: no receiver) is in [`DOC_CALLS`].
+fn is_doc_name(recv: Option<&str>, name: &str) -> bool {
+    DOC_CALLS.iter().any(|(r, f)| {
+        let recv_ok = match (*r, recv) {
+            ("*", _) | ("-", None) => true,
+            ("-", Some(_)) | (_, None) => false,
+            (p, Some(x)) => doc_pattern(p, x),
+        };
+        recv_ok && doc_pattern(f, name)
+    })
+}
+
+/// Whether `pat` (a [`DOC_CALLS`] pattern) matches `name`.
+fn doc_pattern(pat: &str, name: &str) -> bool {
+    if pat == "*" {
+        return true;
+    }
+    if let Some(suffix) = pat.strip_prefix('*') {
+        if suffix.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return name.ends_with(suffix) && name.starts_with(|c: char| c.is_ascii_uppercase());
+        }
+        return name.len() >= suffix.len()
+            && name.is_char_boundary(name.len() - suffix.len())
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+    }
+    if let Some(prefix) = pat.strip_suffix('*') {
+        return name.len() >= prefix.len()
+            && name.is_char_boundary(prefix.len())
+            && name[..prefix.len()].eq_ignore_ascii_case(prefix);
+    }
+    name.eq_ignore_ascii_case(pat)
+}
+
 /// How many arguments of a call are looked at for its URL.
 const URL_ARGS: usize = 3;
 
@@ -200,6 +343,8 @@ pub struct Extraction<'a, 't> {
     setters: std::cell::OnceCell<HashMap<(String, usize), Vec<Node<'t>>>>,
     /// Templates of bindings already evaluated (each constant is evaluated once).
     memo: std::cell::RefCell<HashMap<usize, Template>>,
+    /// Documentation calls (`it("…")`, `log.info("…")`): they send nothing.
+    doc_calls: HashSet<usize>,
 }
 
 impl<'a, 't> Extraction<'a, 't> {
@@ -220,6 +365,7 @@ impl<'a, 't> Extraction<'a, 't> {
             calls: Vec::new(),
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
+            doc_calls: HashSet::new(),
         }
     }
 
@@ -246,15 +392,46 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut children: Vec<Node<'t>> = Vec::new();
         let mut cursor = root.walk();
         let mut visited = 0usize;
+        // arguments of documentation calls, skipped like comments
+        let mut doc_args: HashSet<usize> = HashSet::new();
+        // how often each name is written (a map bound to a name written once is never sent)
+        let mut uses: HashMap<&str, usize> = HashMap::new();
         while let Some((node, in_expr)) = stack.pop() {
             visited += 1;
             if visited.is_multiple_of(4096) && self.deadline.passed() {
                 break;
             }
             let kind = node.kind();
-            if kind.contains("comment") || self.is_docstring(node) {
+            if kind.contains("comment") || self.is_docstring(node) || doc_args.contains(&node.id()) {
                 out.comments.push(Self::span(node));
                 continue;
+            }
+            if kind.contains("identifier") && self.text(node).starts_with('`') {
+                // Kotlin `fun \`GET /api/v2/cdr?key= is gone\`()`: a test's name
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            if kind == "heredoc_body" && self.is_doc_heredoc(node) {
+                // `cat <<'DOC' … DOC`: text printed for a reader
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            if ANNOTATION_KINDS.contains(&kind) && self.is_doc_annotation(node) {
+                // `@DisplayName("…")`, `[InlineData("…")]`: a test's name or data
+                out.comments.push(Self::span(node));
+                continue;
+            }
+            let doc_call = self.spec.calls.contains(&kind) && self.is_doc_call(node);
+            if doc_call {
+                // the text arguments of `it("…", fn)`, `log.info(f"…")` are documentation; the
+                // other arguments (a test's body) are code
+                self.doc_calls.insert(node.id());
+                for a in self.args(node) {
+                    let v = self.pair(a).map_or(a, |(_, v)| v);
+                    if self.is_text(self.unwrap(v)) {
+                        doc_args.insert(a.id());
+                    }
+                }
             }
             if PARAMETER_LISTS.contains(&kind) {
                 // `def f(key: str)`, `function f(key: string)`: declares a key, sends none
@@ -270,10 +447,24 @@ impl<'a, 't> Extraction<'a, 't> {
             if kind == "annotation" && matches!(self.lang, Lang::Java | Lang::Kotlin) {
                 annotations.push(node);
             }
+            if node.named_child_count() == 0 && (self.is_name(node) || kind.contains("identifier")) {
+                let t = self.text(node).trim().trim_start_matches(['$', '@']);
+                *uses.entry(t).or_insert(0usize) += 1;
+            }
             if let Some(&(_, name, value)) = self.spec.assigns.iter().find(|(k, _, _)| *k == kind) {
                 self.pending.push((node, name, value));
             }
-            let builds = self.builds_string(node);
+            if matches!(kind, "assert_statement" | "echo_statement") {
+                // Python `assert ok, "msg"`, Java `assert ok : "msg"`: the message is documentation;
+                // PHP `echo "…"` prints
+                let mut c = node.walk();
+                for ch in node.named_children(&mut c) {
+                    if self.is_text(self.unwrap(ch)) {
+                        doc_args.insert(ch.id());
+                    }
+                }
+            }
+            let builds = !doc_call && self.builds_string(node);
             if builds && !in_expr {
                 if self.spec.strings.contains(&kind) || self.contains_string(node) {
                     roots.push(node);
@@ -282,9 +473,17 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
             }
             // does a child continue this node's expression?
+            // (a C# object initializer `new UriBuilder(…) { Path = "…" }` continues the builder)
             let transparent = matches!(
                 kind,
-                "argument_list" | "arguments" | "argument" | "value_arguments" | "value_argument" | "call_suffix"
+                "argument_list"
+                    | "arguments"
+                    | "argument"
+                    | "value_arguments"
+                    | "value_argument"
+                    | "call_suffix"
+                    | "initializer_expression"
+                    | "assignment_expression"
             ) || is_member(kind);
             let child_in_expr = builds || (transparent && in_expr);
             children.clear();
@@ -330,8 +529,8 @@ impl<'a, 't> Extraction<'a, 't> {
         // which calls use which expression as their URL (directly or through a variable)
         let mut links: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
         for &call in &calls {
-            if self.is_builder(call) {
-                continue; // `URI(u)`, `format(…)`: builds the URL, does not send it
+            if self.is_builder(call) || self.doc_calls.contains(&call.id()) {
+                continue; // `URI(u)`, `format(…)`: builds the URL, does not send it; `log.info(u)`
             }
             for arg in self.url_args(call) {
                 if let Some(target) = self.target(arg, 0) {
@@ -465,7 +664,28 @@ impl<'a, 't> Extraction<'a, 't> {
                 let mut params = self.params_of(call, root, method);
                 params.extend(inline.iter().cloned());
                 if emitted.insert((span, method)) {
+                    out.sent_by.push((span, Self::span(self.chain_top(call))));
                     out.candidates.push(t.clone().into_candidate(span, method, params));
+                }
+            }
+        }
+        out.scopes = self.scopes.iter().map(|&(s, e, _)| Span::new(s, e)).collect();
+        // maps bound to a name that is never used again (`const cacheKey = { key: "campaigns" }`)
+        for (name, all) in &self.bindings {
+            if uses.get(name.as_str()).copied().unwrap_or(0) > 1 {
+                continue;
+            }
+            for b in all {
+                let v = self.unwrap(b.value);
+                if self.spec.maps.contains(&v.kind())
+                    || matches!(v.kind(), "dictionary" | "object" | "hash" | "composite_literal")
+                    || (self.spec.calls.contains(&v.kind())
+                        && matches!(
+                            self.fname(v).to_ascii_lowercase().as_str(),
+                            "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries" | "dict"
+                        ))
+                {
+                    out.structured.push(Self::span(v));
                 }
             }
         }
@@ -579,15 +799,90 @@ impl<'a, 't> Extraction<'a, 't> {
             && n.named_child(0).is_some_and(|c| self.spec.strings.contains(&c.kind()))
     }
 
+    /// A call whose text arguments are documentation ([`DOC_CALLS`]): a test's name, a log
+    /// line, a message. Shell commands are not judged here (`printf` builds URLs there).
+    fn is_doc_call(&self, call: Node<'t>) -> bool {
+        if self.lang == Lang::Bash {
+            return false;
+        }
+        let name = self.fname(call).trim_start_matches('\\');
+        if name.is_empty() {
+            return false;
+        }
+        let recv = self.receiver(call).or_else(|| call.child_by_field_name("scope")).map(|r| {
+            let t = self.text(r).trim();
+            t.rsplit(['.', ':', '>', '\\']).next().unwrap_or(t).trim_matches(['$', '@', '_', '&', '(', ')', ' '])
+        });
+        is_doc_name(recv, name)
+    }
+
+    /// An annotation, attribute or decorator that names or parametrises a test ([`DOC_ANNOTATIONS`]).
+    fn is_doc_annotation(&self, n: Node<'_>) -> bool {
+        let text = self.text(n).trim_start_matches(['@', '#', '[', ' ']);
+        let head = text.split(['(', ']', ' ', '\n']).next().unwrap_or("");
+        let name = head.rsplit(['.', ':', '\\']).next().unwrap_or(head);
+        DOC_ANNOTATIONS.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// A heredoc printed for a reader (`cat <<'DOC'`, `cat >&2 <<EOF` in a usage function), not
+    /// fed to curl (`-d @-`), piped on (`cat <<EOF | curl …`), captured (`$(cat <<EOF …)`) or
+    /// written to a file (`cat > body.json <<EOF`).
+    fn is_doc_heredoc(&self, body: Node<'t>) -> bool {
+        let Some(redirect) = body.parent().filter(|r| r.kind() == "heredoc_redirect") else { return false };
+        let Some(stmt) = redirect.parent().filter(|p| p.kind() == "redirected_statement") else { return false };
+        let mut c = redirect.walk();
+        if redirect.named_children(&mut c).any(|x| !x.kind().starts_with("heredoc_")) {
+            return false; // `cat <<EOF | curl … -d @-`, `cat <<EOF && …`
+        }
+        let Some(cmd) = stmt.child_by_field_name("body").filter(|b| b.kind() == "command") else { return false };
+        let name = cmd.child_by_field_name("name").map_or("", |n| self.text(n).trim());
+        if !HEREDOC_PRINTERS.contains(&name) {
+            return false;
+        }
+        let mut c = stmt.walk();
+        let to_file = stmt.children_by_field_name("redirect", &mut c).any(|r| {
+            let dest = r.child_by_field_name("destination").map_or("", |d| self.text(d).trim());
+            r.kind() == "file_redirect" && !(dest.bytes().all(|b| b.is_ascii_digit()) || dest.starts_with("/dev/std"))
+        });
+        if to_file {
+            return false;
+        }
+        let mut p = stmt.parent();
+        for _ in 0..4 {
+            match p {
+                Some(n) if matches!(n.kind(), "pipeline" | "command_substitution" | "process_substitution") => {
+                    return false;
+                }
+                Some(n) => p = n.parent(),
+                None => break,
+            }
+        }
+        true
+    }
+
+    /// Text: a string literal, or an expression building one (concatenation, interpolation, a
+    /// format call).
+    fn is_text(&self, n: Node<'_>) -> bool {
+        self.spec.strings.contains(&n.kind()) || (self.builds_string(n) && self.contains_string(n))
+    }
+
     /// The innermost function scope around `n` (0: file level).
     fn scope_of(&self, n: Node<'_>) -> usize {
-        let (s, e) = (n.start_byte(), n.end_byte());
+        self.scope_around(n.start_byte(), n.end_byte(), Some(n.id()))
+    }
+
+    /// The innermost function scope around a span of text (0: file level).
+    fn scope_at(&self, at: Span) -> usize {
+        self.scope_around(at.start, at.end, None)
+    }
+
+    fn scope_around(&self, s: usize, e: usize, not: Option<usize>) -> usize {
         let k = self.scopes.partition_point(|(start, _, _)| *start <= s);
         self.scopes[..k]
             .iter()
             .rev()
             .take(256)
-            .find(|(start, end, id)| *start <= s && e <= *end && *id != n.id())
+            .find(|(start, end, id)| *start <= s && e <= *end && Some(*id) != not)
             .map_or(0, |(_, _, id)| *id)
     }
 
@@ -1055,16 +1350,18 @@ impl<'a, 't> Extraction<'a, 't> {
             return one_value(&mine);
         }
         let plain: Vec<&Binding<'t>> = all.iter().filter(|b| b.class.is_none()).collect();
-        if how == Ref::Bare && !implicit {
-            // not a member: the file-level binding, or the single one
-            let top = plain.iter().filter(|b| b.scope == 0).count();
-            if top == 1 {
-                return plain.iter().find(|b| b.scope == 0).map(|b| b.value);
-            }
-            return (plain.len() == 1).then(|| plain[0].value);
+        // past the functions around the use, only a file-level binding: a local of another
+        // function is never seen (a parameter `body` is not the `body` map another function builds)
+        let file_level = |list: &[&Binding<'t>]| -> Option<Node<'t>> {
+            let mut top = list.iter().filter(|b| b.scope == 0);
+            let first = top.next()?;
+            top.next().is_none().then_some(first.value)
+        };
+        if how == Ref::Bare && (!implicit || !plain.is_empty()) {
+            return file_level(&plain);
         }
-        if how == Ref::Other || (how == Ref::Bare && !plain.is_empty()) {
-            let list: Vec<&Binding<'t>> = if how == Ref::Other { all.iter().collect() } else { plain };
+        if how == Ref::Other {
+            let list: Vec<&Binding<'t>> = all.iter().collect();
             let top = list.iter().filter(|b| b.scope == 0).count();
             if top == 1 {
                 return list.iter().find(|b| b.scope == 0).map(|b| b.value);
@@ -1191,7 +1488,24 @@ impl<'a, 't> Extraction<'a, 't> {
         if key.id() == value.id() {
             return None;
         }
-        let key = self.unwrap(key);
+        let mut key = self.unwrap(key);
+        // C# `["key"] = k` in a dictionary initializer: the string inside the brackets
+        if !self.spec.maps.contains(&kind)
+            && self.text(key).starts_with('[')
+            && !self.spec.strings.contains(&key.kind())
+        {
+            let mut inner = key;
+            for _ in 0..3 {
+                match first_named(inner) {
+                    Some(x) if self.spec.strings.contains(&self.unwrap(x).kind()) => {
+                        key = self.unwrap(x);
+                        break;
+                    }
+                    Some(x) => inner = x,
+                    None => break,
+                }
+            }
+        }
         // a map that is also an entry (C# `{ "key", k }` in a collection initializer): two items,
         // the first a literal
         if self.spec.maps.contains(&kind) && (n.named_child_count() != 2 || !self.spec.strings.contains(&key.kind())) {
@@ -1574,6 +1888,25 @@ impl<'a, 't> Extraction<'a, 't> {
         out
     }
 
+    /// The outermost call of the chain `call` is part of (`….url(u).post(…)`, ktor
+    /// `client.post(u) { … }`).
+    fn chain_top(&self, call: Node<'t>) -> Node<'t> {
+        let mut top = call;
+        for _ in 0..12 {
+            match top.parent() {
+                Some(p)
+                    if self.spec.calls.contains(&p.kind())
+                        || is_member(p.kind())
+                        || matches!(p.kind(), "call_suffix" | "annotated_lambda") =>
+                {
+                    top = p
+                }
+                _ => break,
+            }
+        }
+        top
+    }
+
     /// Key entries of query-string builders called inside a URL expression:
     /// `http_build_query([…])`, `URLSearchParams({…})`, `urlencode({…})`, `URI.encode_www_form(…)`.
     fn inline_query(&self, root: Node<'t>) -> Vec<Param> {
@@ -1593,6 +1926,21 @@ impl<'a, 't> Extraction<'a, 't> {
                     }
                     continue;
                 }
+            }
+            // a query string built above (`qs = new URLSearchParams({…})`, then `url + "?" + qs`)
+            if n.id() != root.id()
+                && self.is_name(n)
+                && let Some(v) = self.lookup_node(n)
+            {
+                let v = self.unwrap(v);
+                if self.spec.calls.contains(&v.kind())
+                    && QUERY_BUILDERS.contains(&self.fname(v).to_ascii_lowercase().as_str())
+                {
+                    for a in self.args(v) {
+                        self.collect(a, ParamLocation::Query, true, &mut out, 0);
+                    }
+                }
+                continue;
             }
             let mut c = n.walk();
             todo.extend(n.named_children(&mut c));
@@ -1702,7 +2050,14 @@ impl<'a, 't> Extraction<'a, 't> {
         if let Some((k, v)) = self.pair(a) {
             if let Some(l) = option_location(&k).filter(|_| !in_option || loc != ParamLocation::Header) {
                 self.collect(v, l, true, out, depth + 1);
-            } else if let Some(p) = self.param(&k, a, v, loc) {
+            } else if let Some(mut p) = self.param(&k, a, v, loc) {
+                // C# `["key"] = k`: from the name, not the bracket
+                let text = self.text(a);
+                if text.starts_with('[')
+                    && let Some(q) = text.find(['"', '\''])
+                {
+                    p.span.start = a.start_byte() + q;
+                }
                 out.push(p);
             }
             return;
@@ -2286,8 +2641,7 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A name written in literal text (Kotlin `"$BASE/x"`), resolved like an identifier.
     fn resolve_name(&self, name: &str, at: Span, depth: u8) -> Template {
-        let scope = self.scopes.iter().rev().find(|(s, e, _)| *s <= at.start && at.end <= *e).map_or(0, |x| x.2);
-        let Some(v) = self.lookup(name, at.start, scope, Ref::Bare).filter(|_| depth < MAX_DEPTH) else {
+        let Some(v) = self.lookup(name, at.start, self.scope_at(at), Ref::Bare).filter(|_| depth < MAX_DEPTH) else {
             return Template::hole(name, at);
         };
         let t = self.eval_binding(v, depth);
@@ -2782,5 +3136,69 @@ mod tests {
         // Faraday: a slash on the base's path first
         assert_eq!(j(v2, "cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/api/v2/cdr");
         assert_eq!(j(v2, "/cdr", BaseJoin::DirRfc3986), "https://cc.voiso.com/cdr");
+    }
+
+    #[test]
+    fn http_calls_are_never_documentation_calls() {
+        for (recv, name) in [
+            (Some("requests"), "get"),
+            (Some("requests"), "post"),
+            (Some("session"), "request"),
+            (Some("axios"), "get"),
+            (None, "axios"),
+            (None, "fetch"),
+            (Some("http"), "Get"),
+            (Some("http"), "NewRequest"),
+            (Some("DefaultClient"), "Do"),
+            (Some("client"), "GetAsync"),
+            (Some("client"), "SendAsync"),
+            (Some("Http"), "post"),
+            (Some("HTTParty"), "get"),
+            (Some("rest"), "postForObject"),
+            (Some("ok"), "newCall"),
+            (Some("dio"), "get"),
+            (Some("http"), "get"),
+            (Some("guzzle"), "request"),
+            (None, "file_get_contents"),
+            (None, "curl_exec"),
+            (None, "wp_remote_get"),
+            (Some("URI"), "create"),
+            (Some("Uri"), "parse"),
+            (None, "urljoin"),
+            (None, "format"),
+            (Some("fmt"), "Sprintf"),
+            (Some("String"), "format"),
+            (None, "sprintf"),
+        ] {
+            assert!(!is_doc_name(recv, name), "{recv:?}.{name} is an HTTP or URL-building call");
+        }
+    }
+
+    #[test]
+    fn test_names_logs_and_messages_are_documentation_calls() {
+        for (recv, name) in [
+            (None, "it"),
+            (None, "describe"),
+            (Some("it"), "only"),
+            (Some("t"), "Run"),
+            (Some("t"), "Errorf"),
+            (Some("self"), "assertEqual"),
+            (Some("Assert"), "True"),
+            (Some("logger"), "warning"),
+            (Some("_logger"), "LogWarning"),
+            (Some("log"), "Printf"),
+            (Some("console"), "warn"),
+            (Some("Console"), "WriteLine"),
+            (None, "print"),
+            (None, "puts"),
+            (None, "raise"),
+            (None, "ValueError"),
+            (None, "IllegalStateException"),
+            (Some("errors"), "New"),
+        ] {
+            assert!(is_doc_name(recv, name), "{recv:?}.{name} is a documentation call");
+        }
+        // a class name ends in `Error`, a method `onError` does not make a message
+        assert!(!is_doc_name(Some("client"), "onError"));
     }
 }

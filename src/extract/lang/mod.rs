@@ -123,6 +123,16 @@ pub struct LangOut {
     /// Declarations (function signatures, struct definitions): a `key: Type` there declares a
     /// key rather than sends one, so the generic extractor attaches no key field from them.
     pub declarations: Vec<Span>,
+    /// Map, dict and object literals (and `Map.of(…)`-style calls) bound to a name that is
+    /// never used: no call sends them, so the generic extractor attaches none of their entries
+    /// to a URL nearby (`const cacheKey = { key: "campaigns", ttl: 60 }` beside a call).
+    pub structured: Vec<Span>,
+    /// Function bodies and lambdas (and, for embedded code, each block or cell): the generic
+    /// extractor attaches a field only to a URL in the same innermost scope.
+    pub scopes: Vec<Span>,
+    /// The call that sends each candidate (candidate span, call span): a field inside that call
+    /// (a trailing lambda, `ktor { parameter(…) }`) belongs to it whatever its scope.
+    pub sent_by: Vec<(Span, Span)>,
 }
 
 impl LangOut {
@@ -138,8 +148,19 @@ impl LangOut {
                 m.src = f(m.src);
             }
         }
-        for s in self.comments.iter_mut().chain(self.covered.iter_mut()).chain(self.declarations.iter_mut()) {
+        for s in self
+            .comments
+            .iter_mut()
+            .chain(self.covered.iter_mut())
+            .chain(self.declarations.iter_mut())
+            .chain(self.structured.iter_mut())
+            .chain(self.scopes.iter_mut())
+        {
             *s = f(*s);
+        }
+        for (a, b) in &mut self.sent_by {
+            *a = f(*a);
+            *b = f(*b);
         }
     }
 
@@ -149,6 +170,9 @@ impl LangOut {
         self.comments.extend(other.comments);
         self.covered.extend(other.covered);
         self.declarations.extend(other.declarations);
+        self.structured.extend(other.structured);
+        self.scopes.extend(other.scopes);
+        self.sent_by.extend(other.sent_by);
     }
 }
 

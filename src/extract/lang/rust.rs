@@ -48,6 +48,39 @@ const WRAP_METHODS: &[&str] =
 /// Functions that return their one argument as a string or URL (`String::from`, `Url::parse`).
 const WRAP_FNS: &[&str] = &["from", "parse", "from_str", "from_static", "try_from", "owned", "borrowed", "new"];
 
+/// Macros whose text arguments are documentation, not URLs sent: printing, logging, panics,
+/// assertions and error messages (`assert!(ok, "GET /api/v2/cdr?key= is gone")`). Their other
+/// arguments are code (`assert!(client.get(u).send().is_ok())`).
+const DOC_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "assert_matches",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "log",
+    "event",
+    "bail",
+    "ensure",
+    "anyhow",
+];
+/// Methods whose text arguments are messages (`.expect("…")`, anyhow's `.context("…")`).
+const DOC_METHODS: &[&str] = &["expect", "expect_err", "context", "wrap_err"];
+
 /// Extract the candidates of Rust code. Spans are byte offsets into `code`.
 ///
 /// # Errors
@@ -92,7 +125,7 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     let mut walker = Walker { off, ..Walker::default() };
     walker.comments = comment_spans(code, off, tokens);
     walker.visit_file(&file);
-    let Walker { bindings, roots, calls, mut comments, mut declarations, impls, members, .. } = walker;
+    let Walker { bindings, roots, calls, mut comments, mut declarations, impls, members, scope_spans, .. } = walker;
     let ev = Eval { code, off, cfg, bindings, impls, members, memo: RefCell::new(HashMap::new()) };
 
     // which calls use which expression as their URL (directly or through a variable)
@@ -143,6 +176,7 @@ fn extract_inner(code: &str, cfg: &ExtractConfig) -> Result<LangOut, ParseFailur
     out.covered.sort_unstable();
     declarations.sort_unstable();
     out.declarations = declarations;
+    out.scopes = scope_spans;
     Ok(out)
 }
 
@@ -261,6 +295,8 @@ struct Walker {
     calls: Vec<Call>,
     comments: Vec<Span>,
     declarations: Vec<Span>,
+    /// Function bodies and closures.
+    scope_spans: Vec<Span>,
     /// Whether the expression being visited continues an enclosing string-building one.
     in_expr: bool,
     /// Function bodies around the node being visited (ids; 0 is the file level).
@@ -351,6 +387,22 @@ impl Walker {
     /// or, failing that, its string literals one by one.
     fn visit_tokens(&mut self, m: &Macro) {
         let name = macro_name(m);
+        if DOC_MACROS.contains(&name.as_str()) {
+            // text arguments are documentation; other arguments are code
+            match m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                Ok(args) => {
+                    for a in &args {
+                        if is_text(a) {
+                            self.comments.push(self.pspan(a.span()));
+                        } else {
+                            self.visit_expr(a);
+                        }
+                    }
+                }
+                Err(_) => self.comments.push(self.pspan(m.tokens.span())),
+            }
+            return;
+        }
         if name != "json"
             && let Ok(args) = m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
         {
@@ -407,6 +459,11 @@ fn builds(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A string literal or an expression building one (`format!`, `concat!`, `+`).
+fn is_text(e: &Expr) -> bool {
+    builds(e) && has_str(e, 0)
 }
 
 /// Whether a child of `e` continues the expression `e` continues.
@@ -471,11 +528,13 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
         self.declare(&i.sig);
+        self.scope_spans.push(self.pspan(i.block.span()));
         self.in_fn(|w| visit::visit_item_fn(w, i));
     }
 
     fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
         self.declare(&i.sig);
+        self.scope_spans.push(self.pspan(i.block.span()));
         self.in_fn(|w| visit::visit_impl_item_fn(w, i));
     }
 
@@ -501,6 +560,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.scope_spans.push(self.pspan(c.body.span()));
         if let Some(s) = c.inputs_begin.span.join(c.inputs_end.span) {
             self.declarations.push(self.pspan(s));
         }
@@ -565,6 +625,17 @@ impl<'ast> Visit<'ast> for Walker {
     fn visit_expr(&mut self, e: &'ast Expr) {
         if matches!(e, Expr::MethodCall(_) | Expr::Call(_)) {
             self.record_chain(e);
+        }
+        if let Expr::MethodCall(m) = e
+            && DOC_METHODS.contains(&m.method.to_string().as_str())
+            && m.args.iter().all(is_text)
+        {
+            // `.expect("GET /api/v1/{key}/balance failed")`: a message
+            for a in &m.args {
+                self.comments.push(self.pspan(a.span()));
+            }
+            self.visit_expr(&m.receiver);
+            return;
         }
         let b = builds(e);
         if b && !self.in_expr && has_str(e, 0) {

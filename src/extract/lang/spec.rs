@@ -262,6 +262,7 @@ static DART: Spec = Spec {
         ("static_final_declaration", "name", "value"),
         ("initialized_identifier", "name", "value"),
         ("initialized_variable_definition", "name", "value"),
+        ("initialized_variable_declaration", "name", "value"),
         ("assignment_expression", "left", "right"),
     ],
     maps: &["set_or_map_literal"],
