@@ -443,6 +443,14 @@ impl<'a, 't> Extraction<'a, 't> {
             self.walk_members(node);
             if self.spec.calls.contains(&kind) {
                 calls.push(node);
+                // `format("%<key>s/…", key: k)`: named arguments fill the template, no call sends them
+                if FORMAT_FNS.contains(&self.fname(node).to_ascii_lowercase().as_str()) {
+                    for a in self.args(node) {
+                        if self.pair(a).is_some() {
+                            out.structured.push(Self::span(a));
+                        }
+                    }
+                }
             }
             if kind == "annotation" && matches!(self.lang, Lang::Java | Lang::Kotlin) {
                 annotations.push(node);
@@ -1956,7 +1964,9 @@ impl<'a, 't> Extraction<'a, 't> {
         };
         let mut out = Vec::new();
         for a in self.args(call) {
-            if self.unwrap(a).id() == url.id() {
+            // the URL itself, written here or through a variable (`url = format(…)`, then
+            // `post(url, …)`: the format's arguments are not the call's parameters)
+            if self.unwrap(a).id() == url.id() || self.target(a, 0).is_some_and(|t| t.id() == url.id()) {
                 continue;
             }
             self.collect(a, default, false, &mut out, 0);
