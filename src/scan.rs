@@ -62,7 +62,9 @@ pub struct Engine<'c> {
     inline_allow: bool,
     prefilter: Prefilter,
     extract_cfg: ExtractConfig,
-    generic: GenericExtractor,
+    /// Built on the first file that passes the prefilter (its regexes are most of the start-up
+    /// time, and most runs, a pre-commit hook's above all, have no such file).
+    generic: std::sync::OnceLock<GenericExtractor>,
     /// The scanned roots (canonical): OpenAPI `$ref`s to files inside them are followed.
     spec_roots: Vec<PathBuf>,
 }
@@ -103,7 +105,7 @@ impl<'c> Engine<'c> {
             catalog,
             inline_allow,
             prefilter: Prefilter::new(literals),
-            generic: GenericExtractor::new(&extract_cfg),
+            generic: std::sync::OnceLock::new(),
             extract_cfg,
             spec_roots: Vec::new(),
         }
@@ -167,7 +169,10 @@ impl<'c> Engine<'c> {
                 } else {
                     crate::extract::lang::extract_file(file, &self.extract_cfg, deadline)
                 };
-                let (candidates, late) = self.generic.extract_merged(file, &self.extract_cfg, deadline, lang);
+                let (candidates, late) = self
+                    .generic
+                    .get_or_init(|| GenericExtractor::new(&self.extract_cfg))
+                    .extract_merged(file, &self.extract_cfg, deadline, lang);
                 let (mut r, later) = check::check_file_until(self.catalog, file, &candidates, deadline);
                 if let Some(message) = parse_error {
                     r.errors.push(FileError { path: file.path.clone(), message });

@@ -345,6 +345,10 @@ pub struct Extraction<'a, 't> {
     memo: std::cell::RefCell<HashMap<usize, Template>>,
     /// Documentation calls (`it("…")`, `log.info("…")`): they send nothing.
     doc_calls: HashSet<usize>,
+    /// The grammar's node kinds by id.
+    kinds: &'static [&'static str],
+    /// Field ids by name, looked up once per file (tree-sitter searches the names with strncmp).
+    fields: std::cell::RefCell<HashMap<String, Option<u16>>>,
 }
 
 impl<'a, 't> Extraction<'a, 't> {
@@ -366,7 +370,27 @@ impl<'a, 't> Extraction<'a, 't> {
             memo: std::cell::RefCell::new(HashMap::new()),
             setters: std::cell::OnceCell::new(),
             doc_calls: HashSet::new(),
+            kinds: kind_table(lang),
+            fields: std::cell::RefCell::new(HashMap::new()),
         }
+    }
+
+    /// `self.field(n, name)`, with the field's id looked up once per file.
+    fn field<'n>(&self, n: Node<'n>, name: &str) -> Option<Node<'n>> {
+        let known = self.fields.borrow().get(name).copied();
+        let id = known.unwrap_or_else(|| {
+            let id = n.language().field_id_for_name(name).map(std::num::NonZeroU16::get);
+            self.fields.borrow_mut().insert(name.to_owned(), id);
+            id
+        });
+        n.child_by_field_id(id?)
+    }
+
+    /// A node's kind from the language's table (tree-sitter's `Node::kind` measures and
+    /// UTF-8-checks the C string on every call: 9% of a parsed file's extraction).
+    fn k<'n>(&self, n: impl AsNode<'n>) -> &'static str {
+        let n = n.node();
+        self.kinds.get(usize::from(n.kind_id())).copied().unwrap_or("")
     }
 
     fn text(&self, n: Node<'_>) -> &'a str {
@@ -401,7 +425,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if visited.is_multiple_of(4096) && self.deadline.passed() {
                 break;
             }
-            let kind = node.kind();
+            let kind = self.k(node);
             if kind.contains("comment") || self.is_docstring(node) || doc_args.contains(&node.id()) {
                 out.comments.push(Self::span(node));
                 continue;
@@ -604,7 +628,7 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             out.covered.push(Self::span(root));
             // a string literal's candidate is its content (what the generic extractor sees)
-            let span = if self.spec.strings.contains(&root.kind()) {
+            let span = if self.spec.strings.contains(&self.k(root)) {
                 let (cs, ce) = self.content_bounds(root);
                 Span::new(cs, ce)
             } else {
@@ -621,12 +645,12 @@ impl<'a, 't> Extraction<'a, 't> {
                 // a query map or parameter passed to a URL builder (`Uri.https(host, path, {…})`,
                 // `AddQueryString(url, "key", k)`) is not URL text: its entries are reported where
                 // they are
-                if self.spec.calls.contains(&root.kind()) {
+                if self.spec.calls.contains(&self.k(root)) {
                     let args = self.args(root);
                     let url_end = if QUERY_SETTERS.contains(&self.fname(root).to_ascii_lowercase().as_str()) {
                         args.first()
                     } else if let [.., before, last] = args.as_slice()
-                        && self.spec.maps.contains(&self.unwrap(*last).kind())
+                        && self.spec.maps.contains(&self.k(self.unwrap(*last)))
                     {
                         Some(before)
                     } else {
@@ -685,9 +709,9 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             for b in all {
                 let v = self.unwrap(b.value);
-                if self.spec.maps.contains(&v.kind())
-                    || matches!(v.kind(), "dictionary" | "object" | "hash" | "composite_literal")
-                    || (self.spec.calls.contains(&v.kind())
+                if self.spec.maps.contains(&self.k(v))
+                    || matches!(self.k(v), "dictionary" | "object" | "hash" | "composite_literal")
+                    || (self.spec.calls.contains(&self.k(v))
                         && matches!(
                             self.fname(v).to_ascii_lowercase().as_str(),
                             "of" | "mapof" | "hashmapof" | "mutablemapof" | "ofentries" | "dict"
@@ -729,9 +753,9 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut params = Vec::new();
         let func = a.parent().and_then(|m| m.parent());
         let list = func.and_then(|f| {
-            f.child_by_field_name("parameters").or_else(|| {
+            self.field(f, "parameters").or_else(|| {
                 let mut c = f.walk();
-                f.named_children(&mut c).find(|n| n.kind() == "function_value_parameters")
+                f.named_children(&mut c).find(|n| self.k(n) == "function_value_parameters")
             })
         });
         if let Some(list) = list {
@@ -742,7 +766,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 if budget == 0 {
                     break;
                 }
-                if n.kind() == "annotation" {
+                if self.k(n) == "annotation" {
                     let loc = match self.annotation_name(n) {
                         "Query" => ParamLocation::Query,
                         "Field" | "Part" => ParamLocation::Body,
@@ -784,7 +808,7 @@ impl<'a, 't> Extraction<'a, 't> {
     fn annotation_string(&self, a: Node<'t>) -> Option<Node<'t>> {
         let mut todo = vec![(a, 0u8)];
         while let Some((n, d)) = todo.pop() {
-            if self.spec.strings.contains(&n.kind()) {
+            if self.spec.strings.contains(&self.k(n)) {
                 return Some(n);
             }
             if d < 5 {
@@ -801,10 +825,10 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A string that is a statement of its own (Python, Ruby): documentation.
     fn is_docstring(&self, n: Node<'_>) -> bool {
-        n.kind() == "expression_statement"
+        self.k(n) == "expression_statement"
             && self.lang == Lang::Python
             && n.named_child_count() == 1
-            && n.named_child(0).is_some_and(|c| self.spec.strings.contains(&c.kind()))
+            && n.named_child(0).is_some_and(|c| self.spec.strings.contains(&self.k(c)))
     }
 
     /// A call whose text arguments are documentation ([`DOC_CALLS`]): a test's name, a log
@@ -817,7 +841,7 @@ impl<'a, 't> Extraction<'a, 't> {
         if name.is_empty() {
             return false;
         }
-        let recv = self.receiver(call).or_else(|| call.child_by_field_name("scope")).map(|r| {
+        let recv = self.receiver(call).or_else(|| self.field(call, "scope")).map(|r| {
             let t = self.text(r).trim();
             t.rsplit(['.', ':', '>', '\\']).next().unwrap_or(t).trim_matches(['$', '@', '_', '&', '(', ')', ' '])
         });
@@ -836,21 +860,21 @@ impl<'a, 't> Extraction<'a, 't> {
     /// fed to curl (`-d @-`), piped on (`cat <<EOF | curl …`), captured (`$(cat <<EOF …)`) or
     /// written to a file (`cat > body.json <<EOF`).
     fn is_doc_heredoc(&self, body: Node<'t>) -> bool {
-        let Some(redirect) = body.parent().filter(|r| r.kind() == "heredoc_redirect") else { return false };
-        let Some(stmt) = redirect.parent().filter(|p| p.kind() == "redirected_statement") else { return false };
+        let Some(redirect) = body.parent().filter(|r| self.k(r) == "heredoc_redirect") else { return false };
+        let Some(stmt) = redirect.parent().filter(|p| self.k(p) == "redirected_statement") else { return false };
         let mut c = redirect.walk();
-        if redirect.named_children(&mut c).any(|x| !x.kind().starts_with("heredoc_")) {
+        if redirect.named_children(&mut c).any(|x| !self.k(x).starts_with("heredoc_")) {
             return false; // `cat <<EOF | curl … -d @-`, `cat <<EOF && …`
         }
-        let Some(cmd) = stmt.child_by_field_name("body").filter(|b| b.kind() == "command") else { return false };
-        let name = cmd.child_by_field_name("name").map_or("", |n| self.text(n).trim());
+        let Some(cmd) = self.field(stmt, "body").filter(|b| self.k(b) == "command") else { return false };
+        let name = self.field(cmd, "name").map_or("", |n| self.text(n).trim());
         if !HEREDOC_PRINTERS.contains(&name) {
             return false;
         }
         let mut c = stmt.walk();
         let to_file = stmt.children_by_field_name("redirect", &mut c).any(|r| {
-            let dest = r.child_by_field_name("destination").map_or("", |d| self.text(d).trim());
-            r.kind() == "file_redirect" && !(dest.bytes().all(|b| b.is_ascii_digit()) || dest.starts_with("/dev/std"))
+            let dest = self.field(r, "destination").map_or("", |d| self.text(d).trim());
+            self.k(r) == "file_redirect" && !(dest.bytes().all(|b| b.is_ascii_digit()) || dest.starts_with("/dev/std"))
         });
         if to_file {
             return false;
@@ -858,7 +882,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut p = stmt.parent();
         for _ in 0..4 {
             match p {
-                Some(n) if matches!(n.kind(), "pipeline" | "command_substitution" | "process_substitution") => {
+                Some(n) if matches!(self.k(n), "pipeline" | "command_substitution" | "process_substitution") => {
                     return false;
                 }
                 Some(n) => p = n.parent(),
@@ -871,7 +895,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// Text: a string literal, or an expression building one (concatenation, interpolation, a
     /// format call).
     fn is_text(&self, n: Node<'_>) -> bool {
-        self.spec.strings.contains(&n.kind()) || (self.builds_string(n) && self.contains_string(n))
+        self.spec.strings.contains(&self.k(n)) || (self.builds_string(n) && self.contains_string(n))
     }
 
     /// The innermost function scope around `n` (0: file level).
@@ -907,16 +931,16 @@ impl<'a, 't> Extraction<'a, 't> {
         // the first named child, past modifiers (Kotlin `const val X`, `private val x`)
         let name = if name_field.is_empty() {
             let mut c = node.walk();
-            node.named_children(&mut c).find(|x| !x.kind().contains("comment") && x.kind() != "modifiers")
+            node.named_children(&mut c).find(|x| !self.k(x).contains("comment") && self.k(x) != "modifiers")
         } else {
-            node.child_by_field_name(name_field)
+            self.field(node, name_field)
         };
         let value = if value_field == "^" {
             first_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
         } else if value_field.is_empty() {
             last_named(node).filter(|v| Some(v.id()) != name.map(|n| n.id()))
         } else {
-            node.child_by_field_name(value_field)
+            self.field(node, value_field)
         };
         let Some(name) = name else { return };
         let Some(value) = value else {
@@ -944,15 +968,15 @@ impl<'a, 't> Extraction<'a, 't> {
             names.into_iter().zip(values).collect()
         } else if names.len() == 1 {
             vec![(name, value)]
-        } else if self.lang == Lang::Go && values.len() == 1 && self.spec.calls.contains(&values[0].kind()) {
+        } else if self.lang == Lang::Go && values.len() == 1 && self.spec.calls.contains(&self.k(values[0])) {
             // `u, err := url.JoinPath(…)`: the first result is the value
             vec![(names[0], values[0])]
         } else {
             return;
         };
         for (n, v) in pairs {
-            let n = if n.kind() == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
-            if is_member(self.unwrap(n).kind())
+            let n = if self.k(n) == "variable_declaration" { first_named(n).unwrap_or(n) } else { n };
+            if is_member(self.k(self.unwrap(n)))
                 && let Some(last) = self.name_of(n)
                 && let Some(&(opt, join)) =
                     BASE_URL_OPTIONS.iter().find(|(o, _)| *o == last.to_ascii_lowercase().replace(['_', '-'], ""))
@@ -966,7 +990,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if let Some(key) = self.name_of(n) {
                 let class = self.member_class(node, n);
                 let scope = if class.is_some() { 0 } else { self.scope_of(node) };
-                let assign = node.kind().starts_with("assignment");
+                let assign = self.k(node).starts_with("assignment");
                 let b = Binding {
                     value: v,
                     scope,
@@ -1006,13 +1030,13 @@ impl<'a, 't> Extraction<'a, 't> {
                 && self
                     .receiver(call)
                     .map(|r| self.unwrap(r))
-                    .is_some_and(|r| self.spec.calls.contains(&r.kind()) && method_word(self.fname(r)).is_some());
+                    .is_some_and(|r| self.spec.calls.contains(&self.k(r)) && method_word(self.fname(r)).is_some());
             if !path_setter && (self.is_builder(call) || method_word(f).is_none()) {
                 continue;
             }
             let Some(path) = self.url_args(call).into_iter().next().map(|a| self.unwrap(a)) else { continue };
             // a path written in the call (`"/cdr/teams"`, `_key + "/click2call"`)
-            if !self.builds_string(path) || !(self.spec.strings.contains(&path.kind()) || self.contains_string(path)) {
+            if !self.builds_string(path) || !(self.spec.strings.contains(&self.k(path)) || self.contains_string(path)) {
                 continue;
             }
             let base = self.client_base(call).or_else(|| {
@@ -1045,7 +1069,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut r = self.receiver(call).map(|r| self.unwrap(r));
         for _ in 0..8 {
             let n = r?;
-            if self.spec.calls.contains(&n.kind()) {
+            if self.spec.calls.contains(&self.k(n)) {
                 if let Some(b) = self.base_option(n) {
                     return Some(b);
                 }
@@ -1082,20 +1106,20 @@ impl<'a, 't> Extraction<'a, 't> {
         let inner: Vec<Node<'t>> = args
             .iter()
             .map(|a| self.unwrap(*a))
-            .filter(|a| self.spec.calls.contains(&a.kind()) && self.fname(*a).to_ascii_lowercase().contains("options"))
+            .filter(|a| self.spec.calls.contains(&self.k(a)) && self.fname(*a).to_ascii_lowercase().contains("options"))
             .flat_map(|a| self.args(a))
             .collect();
         args.extend(inner);
         for a in args {
             let u = self.unwrap(a);
-            if self.spec.maps.contains(&u.kind()) || matches!(u.kind(), "object" | "dictionary" | "hash") {
+            if self.spec.maps.contains(&self.k(u)) || matches!(self.k(u), "object" | "dictionary" | "hash") {
                 let mut c = u.walk();
                 entries.extend(u.named_children(&mut c));
             } else {
                 entries.push(a);
             }
         }
-        if let Some(init) = call.child_by_field_name("initializer") {
+        if let Some(init) = self.field(call, "initializer") {
             let mut c = init.walk();
             entries.extend(init.named_children(&mut c));
         }
@@ -1112,11 +1136,11 @@ impl<'a, 't> Extraction<'a, 't> {
     /// literal fields (`&Client{baseURL: …}`), Dart field parameters with a default
     /// (`{this.baseUrl = '…'}`).
     fn walk_members(&mut self, node: Node<'t>) {
-        let kind = node.kind();
+        let kind = self.k(node);
         if self.spec.classes.contains(&kind) {
-            let name = node.child_by_field_name("name").or_else(|| {
+            let name = self.field(node, "name").or_else(|| {
                 let mut c = node.walk();
-                node.named_children(&mut c).find(|x| x.kind().contains("identifier") || x.kind() == "constant")
+                node.named_children(&mut c).find(|x| self.k(x).contains("identifier") || self.k(x) == "constant")
             });
             let name = name.map(|n| self.text(n).trim().to_owned()).unwrap_or_default();
             self.classes.push((node.start_byte(), node.end_byte(), name, None));
@@ -1126,9 +1150,8 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         match kind {
             "method_declaration" if self.lang == Lang::Go => {
-                let Some(recv) = node.child_by_field_name("receiver").and_then(first_named) else { return };
-                let (Some(name), Some(ty)) = (recv.child_by_field_name("name"), recv.child_by_field_name("type"))
-                else {
+                let Some(recv) = self.field(node, "receiver").and_then(first_named) else { return };
+                let (Some(name), Some(ty)) = (self.field(recv, "name"), self.field(recv, "type")) else {
                     return;
                 };
                 let ty = go_type_name(self.text(ty));
@@ -1136,15 +1159,14 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.classes.push((node.start_byte(), node.end_byte(), ty, Some(name)));
             }
             "composite_literal" => {
-                let (Some(ty), Some(body)) = (node.child_by_field_name("type"), node.child_by_field_name("body"))
-                else {
+                let (Some(ty), Some(body)) = (self.field(node, "type"), self.field(node, "body")) else {
                     return;
                 };
                 let ty = go_type_name(self.text(ty));
                 let mut c = body.walk();
                 for e in body.named_children(&mut c).filter(|e| e.kind() == "keyed_element") {
-                    let key = e.child_by_field_name("key").or_else(|| first_named(e));
-                    let value = e.child_by_field_name("value").or_else(|| last_named(e));
+                    let key = self.field(e, "key").or_else(|| first_named(e));
+                    let value = self.field(e, "value").or_else(|| last_named(e));
                     if let (Some(k), Some(v)) = (key, value)
                         && k.id() != v.id()
                     {
@@ -1163,8 +1185,8 @@ impl<'a, 't> Extraction<'a, 't> {
                     let field = u32::try_from(i).ok().and_then(|i| node.field_name_for_child(i));
                     if field == Some("default_value") {
                         if let Some(p) = last.take()
-                            && let Some(name) = first_named(p).filter(|f| f.kind() == "field_formal_parameter")
-                            && let Some(id) = name.child_by_field_name("name")
+                            && let Some(name) = first_named(p).filter(|f| self.k(f) == "field_formal_parameter")
+                            && let Some(id) = self.field(name, "name")
                         {
                             self.pending_members.push((None, id, ch));
                         }
@@ -1197,7 +1219,7 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         // constructor parameter properties: TS `constructor(private base = "…")`, PHP 8
         // `__construct(private string $base = '…')`
-        if node.kind() == "property_promotion_parameter" || (node.kind().ends_with("_parameter") && promoted(node)) {
+        if self.k(node) == "property_promotion_parameter" || (self.k(node).ends_with("_parameter") && promoted(node)) {
             return Some(class.2.clone());
         }
         let k = self.scopes.partition_point(|(start, _, _)| *start <= at);
@@ -1209,10 +1231,10 @@ impl<'a, 't> Extraction<'a, 't> {
     fn ref_of(&self, n: Node<'t>) -> Ref<'_> {
         let n = self.unwrap(n);
         let text = self.text(n).trim();
-        if n.kind() == "instance_variable" || (text.starts_with('@') && !text.starts_with("@@")) {
+        if self.k(n) == "instance_variable" || (text.starts_with('@') && !text.starts_with("@@")) {
             return Ref::Own;
         }
-        if !is_member(n.kind()) && n.kind() != "field_access" && !text.contains(['.', '>', ':']) {
+        if !is_member(self.k(n)) && self.k(n) != "field_access" && !text.contains(['.', '>', ':']) {
             return Ref::Bare;
         }
         let Some(last) = self.name_of(n) else { return Ref::Other };
@@ -1275,7 +1297,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let args = self.args(call);
         if let [name, value, ..] = args.as_slice() {
             let name = self.unwrap(*name);
-            if self.spec.strings.contains(&name.kind()) {
+            if self.spec.strings.contains(&self.k(name)) {
                 let key = self.eval(name, NAME_DEPTH).text();
                 let b = Binding {
                     value: *value,
@@ -1389,17 +1411,16 @@ impl<'a, 't> Extraction<'a, 't> {
     fn fname(&self, call: Node<'_>) -> &'a str {
         let callee = ["function", "name", "method", "constructor", "type"]
             .iter()
-            .find_map(|f| call.child_by_field_name(f))
+            .find_map(|f| self.field(call, f))
             .or_else(|| first_named(call));
         let Some(mut callee) = callee else { return "" };
         // `a.b().c`: the member's own name, not a cut of the chain's text
-        if is_member(callee.kind())
-            && let Some(f) =
-                ["field", "property", "attribute", "name"].iter().find_map(|f| callee.child_by_field_name(f))
+        if is_member(self.k(callee))
+            && let Some(f) = ["field", "property", "attribute", "name"].iter().find_map(|f| self.field(callee, f))
         {
             callee = f;
-        } else if is_member(callee.kind())
-            && let Some(l) = last_named(callee).filter(|l| l.kind().contains("identifier") && l.id() != callee.id())
+        } else if is_member(self.k(callee))
+            && let Some(l) = last_named(callee).filter(|l| self.k(l).contains("identifier") && l.id() != callee.id())
         {
             // a member access without field names (Kotlin's navigation_expression)
             callee = l;
@@ -1411,10 +1432,10 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// The receiver of a method call (`"…".format` → the string).
     fn receiver(&self, call: Node<'t>) -> Option<Node<'t>> {
-        if let Some(o) = call.child_by_field_name("object").or_else(|| call.child_by_field_name("receiver")) {
+        if let Some(o) = self.field(call, "object").or_else(|| self.field(call, "receiver")) {
             return Some(o);
         }
-        let callee = call.child_by_field_name("function").or_else(|| first_named(call))?;
+        let callee = self.field(call, "function").or_else(|| first_named(call))?;
         if callee.named_child_count() >= 2 && callee.id() != call.id() {
             return first_named(callee);
         }
@@ -1427,19 +1448,19 @@ impl<'a, 't> Extraction<'a, 't> {
             let mut c = call.walk();
             return call.children_by_field_name("argument", &mut c).collect();
         }
-        let list = call.child_by_field_name("arguments").or_else(|| {
+        let list = self.field(call, "arguments").or_else(|| {
             let mut c = call.walk();
             call.named_children(&mut c)
-                .find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments" | "call_suffix"))
+                .find(|n| matches!(self.k(n), "argument_list" | "arguments" | "value_arguments" | "call_suffix"))
         });
         let Some(mut list) = list else { return Vec::new() };
-        if list.kind() == "call_suffix"
-            && let Some(v) = first_named(list).filter(|n| n.kind() == "value_arguments")
+        if self.k(list) == "call_suffix"
+            && let Some(v) = first_named(list).filter(|n| self.k(n) == "value_arguments")
         {
             list = v;
         }
         let mut c = list.walk();
-        list.named_children(&mut c).filter(|n| !n.kind().contains("comment")).collect()
+        list.named_children(&mut c).filter(|n| !self.k(n).contains("comment")).collect()
     }
 
     /// The arguments that may carry the URL: the first few positional ones, and `url=`/`uri:`.
@@ -1471,7 +1492,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut p = pair.parent();
         for _ in 0..3 {
             let n = p?;
-            if self.spec.calls.contains(&n.kind()) {
+            if self.spec.calls.contains(&self.k(n)) {
                 return Some(n);
             }
             p = n.parent();
@@ -1481,18 +1502,15 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// A key/value entry: `(key text, value node)`.
     fn pair(&self, n: Node<'t>) -> Option<(String, Node<'t>)> {
-        let kind = n.kind();
+        let kind = self.k(n);
         if kind == "shorthand_property_identifier" {
             return Some((self.text(n).to_owned(), n));
         }
         if !self.spec.pairs.contains(&kind) && !matches!(kind, "pair" | "keyword_argument" | "named_argument") {
             return None;
         }
-        let key = ["key", "name", "label", "left"]
-            .iter()
-            .find_map(|f| n.child_by_field_name(f))
-            .or_else(|| first_named(n))?;
-        let value = ["value", "right"].iter().find_map(|f| n.child_by_field_name(f)).or_else(|| last_named(n))?;
+        let key = ["key", "name", "label", "left"].iter().find_map(|f| self.field(n, f)).or_else(|| first_named(n))?;
+        let value = ["value", "right"].iter().find_map(|f| self.field(n, f)).or_else(|| last_named(n))?;
         if key.id() == value.id() {
             return None;
         }
@@ -1500,12 +1518,12 @@ impl<'a, 't> Extraction<'a, 't> {
         // C# `["key"] = k` in a dictionary initializer: the string inside the brackets
         if !self.spec.maps.contains(&kind)
             && self.text(key).starts_with('[')
-            && !self.spec.strings.contains(&key.kind())
+            && !self.spec.strings.contains(&self.k(key))
         {
             let mut inner = key;
             for _ in 0..3 {
                 match first_named(inner) {
-                    Some(x) if self.spec.strings.contains(&self.unwrap(x).kind()) => {
+                    Some(x) if self.spec.strings.contains(&self.k(self.unwrap(x))) => {
                         key = self.unwrap(x);
                         break;
                     }
@@ -1516,10 +1534,10 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         // a map that is also an entry (C# `{ "key", k }` in a collection initializer): two items,
         // the first a literal
-        if self.spec.maps.contains(&kind) && (n.named_child_count() != 2 || !self.spec.strings.contains(&key.kind())) {
+        if self.spec.maps.contains(&kind) && (n.named_child_count() != 2 || !self.spec.strings.contains(&self.k(key))) {
             return None;
         }
-        let k = if self.spec.strings.contains(&key.kind()) {
+        let k = if self.spec.strings.contains(&self.k(key)) {
             self.eval(key, NAME_DEPTH).text()
         } else {
             self.text(key).trim().trim_matches([':', '"', '\'', '$']).trim_end_matches(':').to_owned()
@@ -1530,11 +1548,11 @@ impl<'a, 't> Extraction<'a, 't> {
     /// Look through wrappers (parentheses, `await`, argument nodes, one-item lists).
     fn unwrap(&self, mut n: Node<'t>) -> Node<'t> {
         for _ in 0..8 {
-            let wrapper = self.spec.wrappers.contains(&n.kind())
-                || matches!(n.kind(), "parenthesized_expression" | "argument" | "expression_list" | "literal_element");
+            let wrapper = self.spec.wrappers.contains(&self.k(n))
+                || matches!(self.k(n), "parenthesized_expression" | "argument" | "expression_list" | "literal_element");
             if wrapper && n.named_child_count() == 1 {
                 n = n.named_child(0).unwrap_or(n);
-            } else if n.kind() == "value_argument" {
+            } else if self.k(n) == "value_argument" {
                 n = last_named(n).unwrap_or(n);
             } else {
                 break;
@@ -1549,7 +1567,7 @@ impl<'a, 't> Extraction<'a, 't> {
         if depth < 4 && self.is_name(a) {
             // `builder.Uri`, `u.AbsoluteUri`: the URL object's own value
             let text = self.text(a);
-            if is_member(a.kind())
+            if is_member(self.k(a))
                 && [".Uri", ".AbsoluteUri", ".Url"].iter().any(|s| text.ends_with(s))
                 && let Some(obj) = first_named(a)
             {
@@ -1566,13 +1584,13 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         // `fromHttpUrl(u).queryParam(…).toUriString()`: the URL is the chain's first argument
         if depth < 4
-            && self.spec.calls.contains(&a.kind())
+            && self.spec.calls.contains(&self.k(a))
             && CHAIN_ENDS.contains(&self.fname(a).to_ascii_lowercase().as_str())
         {
             let mut inner = a;
             for _ in 0..16 {
                 match self.receiver(inner).map(|r| self.unwrap(r)) {
-                    Some(r) if self.spec.calls.contains(&r.kind()) => inner = r,
+                    Some(r) if self.spec.calls.contains(&self.k(r)) => inner = r,
                     _ => break,
                 }
             }
@@ -1588,7 +1606,7 @@ impl<'a, 't> Extraction<'a, 't> {
         }
         // `URI.create(u)`, `Uri.parse(u)`: the URL is the argument
         if depth < 4
-            && self.spec.calls.contains(&a.kind())
+            && self.spec.calls.contains(&self.k(a))
             && WRAP_FNS.contains(&self.fname(a).to_ascii_lowercase().as_str())
         {
             let args = self.args(a);
@@ -1599,7 +1617,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
                 // a call that stands for another URL (`URI.create(Uri.parse(u))`); a format or
                 // builder call inside is part of this URL expression
-                if self.spec.calls.contains(&inner.kind()) {
+                if self.spec.calls.contains(&self.k(inner)) {
                     let t = self.target(inner, depth + 1);
                     if t.is_some_and(|t| t.id() != inner.id()) {
                         return t;
@@ -1612,18 +1630,18 @@ impl<'a, 't> Extraction<'a, 't> {
 
     /// The variable of a string that only interpolates one (`"$url"`, `f"{url}"`, `"${URL}"`).
     fn only_interpolates(&self, a: Node<'t>) -> Option<Node<'t>> {
-        if !self.spec.strings.contains(&a.kind()) {
+        if !self.spec.strings.contains(&self.k(a)) {
             return None;
         }
         let mut c = a.walk();
         let inner: Vec<Node<'t>> =
-            a.named_children(&mut c).filter(|x| !self.spec.string_parts.contains(&x.kind())).collect();
+            a.named_children(&mut c).filter(|x| !self.spec.string_parts.contains(&self.k(x))).collect();
         let (cs, ce) = self.content_bounds(a);
         let [one] = inner.as_slice() else { return None };
         if one.start_byte() > cs + 1 || one.end_byte() + 1 < ce {
             return None;
         }
-        let name = if self.spec.interpolations.contains(&one.kind()) { first_named(*one) } else { Some(*one) };
+        let name = if self.spec.interpolations.contains(&self.k(one)) { first_named(*one) } else { Some(*one) };
         name.filter(|n| self.is_name(*n))
     }
 
@@ -1639,7 +1657,7 @@ impl<'a, 't> Extraction<'a, 't> {
             }
             if self.is_name(x) {
                 out.push(x);
-            } else if !self.spec.calls.contains(&x.kind()) || x.id() == n.id() {
+            } else if !self.spec.calls.contains(&self.k(x)) || x.id() == n.id() {
                 let mut c = x.walk();
                 todo.extend(x.named_children(&mut c));
             }
@@ -1648,7 +1666,7 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     fn is_name(&self, n: Node<'_>) -> bool {
-        let k = n.kind();
+        let k = self.k(n);
         (k.contains("identifier") && k != "property_identifier" && k != "shorthand_property_identifier")
             || matches!(
                 k,
@@ -1694,16 +1712,16 @@ impl<'a, 't> Extraction<'a, 't> {
                 continue;
             }
             let a = self.unwrap(a);
-            if self.spec.maps.contains(&a.kind()) {
+            if self.spec.maps.contains(&self.k(a)) {
                 let mut c = a.walk();
                 let mut entries: Vec<Node<'t>> = a.named_children(&mut c).collect();
                 // `{ ...opts, body }`: the entries of the options spread in
                 let spread: Vec<Node<'t>> = entries
                     .iter()
-                    .filter(|e| e.kind() == "spread_element")
+                    .filter(|e| self.k(e) == "spread_element")
                     .filter_map(|e| first_named(*e).filter(|n| self.is_name(*n)))
                     .filter_map(|n| self.lookup_node(n).map(|v| self.unwrap(v)))
-                    .filter(|v| self.spec.maps.contains(&v.kind()))
+                    .filter(|v| self.spec.maps.contains(&self.k(v)))
                     .collect();
                 for m in spread {
                     let mut c = m.walk();
@@ -1737,7 +1755,7 @@ impl<'a, 't> Extraction<'a, 't> {
             }
         }
         // C# `new HttpRequestMessage { Method = HttpMethod.Put, RequestUri = … }`
-        if let Some(m) = call.child_by_field_name("initializer").and_then(|i| self.method_assigned(i)) {
+        if let Some(m) = self.field(call, "initializer").and_then(|i| self.method_assigned(i)) {
             return Some(m);
         }
         // the rest of a builder chain: climb while the parent is a call or a member access
@@ -1751,7 +1769,9 @@ impl<'a, 't> Extraction<'a, 't> {
                 call_parent = p;
             }
             match p {
-                Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
+                Some(p)
+                    if self.spec.calls.contains(&self.k(p)) || is_member(self.k(p)) || self.k(p) == "call_suffix" =>
+                {
                     top = p;
                     chain.push(p);
                 }
@@ -1763,7 +1783,7 @@ impl<'a, 't> Extraction<'a, 't> {
             for n in &chain {
                 let mut c = n.walk();
                 let lambdas: Vec<Node<'t>> =
-                    n.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+                    n.named_children(&mut c).filter(|x| self.k(x) == "annotated_lambda").collect();
                 if let Some(m) = lambdas.into_iter().find_map(|l| self.method_assigned(l)) {
                     return Some(m);
                 }
@@ -1808,14 +1828,14 @@ impl<'a, 't> Extraction<'a, 't> {
             if budget == 0 {
                 return None;
             }
-            if matches!(x.kind(), "assignment" | "assignment_expression")
+            if matches!(self.k(x), "assignment" | "assignment_expression")
                 && let (Some(l), Some(r)) = (first_named(x), last_named(x))
                 && self.text(l).trim().eq_ignore_ascii_case("method")
             {
                 return self.method_value(r);
             }
             // not into nested calls' own lambdas and initializers beyond a few levels
-            if d < 4 && !self.spec.calls.contains(&x.kind()) {
+            if d < 4 && !self.spec.calls.contains(&self.k(x)) {
                 let mut c = x.walk();
                 todo.extend(x.named_children(&mut c).map(|k| (k, d + 1)));
             }
@@ -1827,16 +1847,16 @@ impl<'a, 't> Extraction<'a, 't> {
     /// http.NewRequest(…)` (the first name), `val req = …`.
     fn handle_var(&self, call: Node<'t>, parent: Option<Node<'t>>) -> Option<&'a str> {
         let mut p = parent?;
-        if p.kind() == "expression_list" {
+        if self.k(p) == "expression_list" {
             p = p.parent()?;
         }
-        if !self.spec.assigns.iter().any(|(k, _, _)| *k == p.kind()) {
+        if !self.spec.assigns.iter().any(|(k, _, _)| *k == self.k(p)) {
             return None;
         }
         let var = first_named(p).filter(|v| v.id() != call.id())?;
         let var = list_items(var).into_iter().next()?;
         let text = self.text(var).trim();
-        (self.is_name(var) || var.kind().contains("declaration")).then_some(text)
+        (self.is_name(var) || self.k(var).contains("declaration")).then_some(text)
     }
 
     /// `$ch = curl_init($url)` then `curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'PUT')` (or
@@ -1862,7 +1882,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 if self.text(a).contains("CUSTOMREQUEST") {
                     found = match self.pair(a) {
                         Some((_, v)) => self.method_value(v),
-                        None if self.spec.maps.contains(&a.kind()) => {
+                        None if self.spec.maps.contains(&self.k(a)) => {
                             let mut cur = a.walk();
                             let entries: Vec<Node<'t>> = a.named_children(&mut cur).collect();
                             entries.into_iter().find_map(|e| {
@@ -1903,9 +1923,9 @@ impl<'a, 't> Extraction<'a, 't> {
         for _ in 0..12 {
             match top.parent() {
                 Some(p)
-                    if self.spec.calls.contains(&p.kind())
-                        || is_member(p.kind())
-                        || matches!(p.kind(), "call_suffix" | "annotated_lambda") =>
+                    if self.spec.calls.contains(&self.k(p))
+                        || is_member(self.k(p))
+                        || matches!(self.k(p), "call_suffix" | "annotated_lambda") =>
                 {
                     top = p
                 }
@@ -1926,7 +1946,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if budget == 0 {
                 break;
             }
-            if self.spec.calls.contains(&n.kind()) {
+            if self.spec.calls.contains(&self.k(n)) {
                 let f = self.fname(n).to_ascii_lowercase();
                 if QUERY_BUILDERS.contains(&f.as_str()) {
                     for a in self.args(n) {
@@ -1941,7 +1961,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 && let Some(v) = self.lookup_node(n)
             {
                 let v = self.unwrap(v);
-                if self.spec.calls.contains(&v.kind())
+                if self.spec.calls.contains(&self.k(v))
                     && QUERY_BUILDERS.contains(&self.fname(v).to_ascii_lowercase().as_str())
                 {
                     for a in self.args(v) {
@@ -1975,7 +1995,9 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut top = call;
         for _ in 0..12 {
             match top.parent() {
-                Some(p) if self.spec.calls.contains(&p.kind()) || is_member(p.kind()) || p.kind() == "call_suffix" => {
+                Some(p)
+                    if self.spec.calls.contains(&self.k(p)) || is_member(self.k(p)) || self.k(p) == "call_suffix" =>
+                {
                     top = p
                 }
                 _ => break,
@@ -2026,7 +2048,7 @@ impl<'a, 't> Extraction<'a, 't> {
         // parameter (`AddQueryString(url, "key", k)`)
         let mut n = url;
         for _ in 0..3 {
-            if self.spec.calls.contains(&n.kind()) {
+            if self.spec.calls.contains(&self.k(n)) {
                 // a format call's arguments fill its holes (`format("%<key>s", key: k)`): no params
                 if FORMAT_FNS.contains(&self.fname(n).to_ascii_lowercase().as_str()) {
                     break;
@@ -2041,7 +2063,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 break;
             }
             match first_named(n) {
-                Some(c) if self.spec.calls.contains(&c.kind()) => n = c,
+                Some(c) if self.spec.calls.contains(&self.k(c)) => n = c,
                 _ => break,
             }
         }
@@ -2073,7 +2095,7 @@ impl<'a, 't> Extraction<'a, 't> {
             return;
         }
         let a = self.unwrap(a);
-        let kind = a.kind();
+        let kind = self.k(a);
         if loc != ParamLocation::Header
             && self.lang != Lang::Bash
             && (self.spec.strings.contains(&kind) || self.spec.binary.contains(&kind))
@@ -2090,7 +2112,7 @@ impl<'a, 't> Extraction<'a, 't> {
             while i < kids.len() {
                 let k = kids[i];
                 if k.is_named() && self.is_name(k) {
-                    if kids.get(i + 1).is_some_and(|e| e.kind() == "=")
+                    if kids.get(i + 1).is_some_and(|e| self.k(e) == "=")
                         && let Some(v) = kids.get(i + 2)
                     {
                         out.extend(self.param(self.text(k).trim(), k, *v, loc));
@@ -2106,7 +2128,7 @@ impl<'a, 't> Extraction<'a, 't> {
             return;
         }
         if self.spec.maps.contains(&kind) || matches!(kind, "dictionary" | "object" | "hash" | "composite_literal") {
-            let body = if kind == "composite_literal" { a.child_by_field_name("body").unwrap_or(a) } else { a };
+            let body = if kind == "composite_literal" { self.field(a, "body").unwrap_or(a) } else { a };
             let mut c = body.walk();
             let items: Vec<Node<'t>> = body.named_children(&mut c).collect();
             for e in items {
@@ -2123,7 +2145,7 @@ impl<'a, 't> Extraction<'a, 't> {
             // a builder chain (`fromHttpUrl(u).queryParam("key", k).toUriString()`)
             self.chain_setters(a, None, out);
             // C# `new Dictionary<…> { { "key", k } }`
-            if let Some(init) = a.child_by_field_name("initializer") {
+            if let Some(init) = self.field(a, "initializer") {
                 self.collect(init, loc, in_option, out, depth + 1);
             }
             let args = self.args(a);
@@ -2144,13 +2166,13 @@ impl<'a, 't> Extraction<'a, 't> {
                 let mut i = 0;
                 while i < args.len() {
                     let k = self.unwrap(args[i]);
-                    if self.spec.binary.contains(&k.kind()) {
+                    if self.spec.binary.contains(&self.k(k)) {
                         if let (Some(l), Some(r)) = (first_named(k), last_named(k)) {
                             let name = self.eval(l, NAME_DEPTH).text();
                             out.extend(self.param(&name, k, r, loc));
                         }
                         i += 1;
-                    } else if i + 1 < args.len() && self.spec.strings.contains(&k.kind()) {
+                    } else if i + 1 < args.len() && self.spec.strings.contains(&self.k(k)) {
                         let name = self.eval(k, NAME_DEPTH).text();
                         out.extend(self.param(&name, k, args[i + 1], loc));
                         i += 2;
@@ -2167,7 +2189,7 @@ impl<'a, 't> Extraction<'a, 't> {
             && let Some(v) = self.lookup_node(a)
         {
             let v = self.unwrap(v);
-            if v.id() != a.id() && !self.spec.strings.contains(&v.kind()) {
+            if v.id() != a.id() && !self.spec.strings.contains(&self.k(v)) {
                 self.collect(v, loc, in_option, out, depth + 1);
             }
         }
@@ -2235,7 +2257,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if budget == 0 {
                 break;
             }
-            if self.spec.calls.contains(&x.kind()) {
+            if self.spec.calls.contains(&self.k(x)) {
                 out.push(x);
             }
             let mut c = x.walk();
@@ -2249,11 +2271,11 @@ impl<'a, 't> Extraction<'a, 't> {
     fn chain_setters(&self, top: Node<'t>, loc: Option<ParamLocation>, out: &mut Vec<Param>) {
         let mut n = Some(top);
         for _ in 0..32 {
-            let Some(call) = n.filter(|c| self.spec.calls.contains(&c.kind())) else { break };
+            let Some(call) = n.filter(|c| self.spec.calls.contains(&self.k(c))) else { break };
             self.setter_param(call, loc, out);
             let mut c = call.walk();
             let lambdas: Vec<Node<'t>> =
-                call.named_children(&mut c).filter(|x| x.kind() == "annotated_lambda").collect();
+                call.named_children(&mut c).filter(|x| self.k(x) == "annotated_lambda").collect();
             for l in lambdas {
                 for stmt in self.calls_in(l) {
                     // ktor `setBody(mapOf("key" to k))`: the body
@@ -2266,10 +2288,10 @@ impl<'a, 't> Extraction<'a, 't> {
                     self.setter_param(stmt, loc, out);
                 }
             }
-            n = self.receiver(call).or_else(|| first_named(call).filter(|f| self.spec.calls.contains(&f.kind())));
-            if let Some(r) = n.filter(|r| !self.spec.calls.contains(&r.kind())) {
+            n = self.receiver(call).or_else(|| first_named(call).filter(|f| self.spec.calls.contains(&self.k(f))));
+            if let Some(r) = n.filter(|r| !self.spec.calls.contains(&self.k(r))) {
                 // `a.b().c()`: the receiver of `c` is the member `a.b()` in some grammars
-                n = first_named(r).filter(|f| self.spec.calls.contains(&f.kind()));
+                n = first_named(r).filter(|f| self.spec.calls.contains(&self.k(f)));
             }
         }
     }
@@ -2295,7 +2317,7 @@ impl<'a, 't> Extraction<'a, 't> {
             _ => return false,
         };
         let k = self.unwrap(k);
-        if !self.spec.strings.contains(&k.kind()) {
+        if !self.spec.strings.contains(&self.k(k)) {
             return false;
         }
         let name = self.eval(k, NAME_DEPTH).text();
@@ -2322,7 +2344,8 @@ impl<'a, 't> Extraction<'a, 't> {
         let (value, value_span) = if v.id() == entry.id() {
             // `{ key }` shorthand
             (Value::Expr(name.to_owned()), Self::span(v))
-        } else if self.is_name(v) || !(self.spec.strings.contains(&v.kind()) || self.spec.binary.contains(&v.kind())) {
+        } else if self.is_name(v) || !(self.spec.strings.contains(&self.k(v)) || self.spec.binary.contains(&self.k(v)))
+        {
             (Value::Expr(self.text(v).chars().take(80).collect()), Self::span(v))
         } else {
             // text written in the code (`"Token " + key`, f"Bearer {key}"): a literal, with the
@@ -2340,7 +2363,7 @@ impl<'a, 't> Extraction<'a, 't> {
         };
         // C# `{ "key", k }` in a collection initializer: from the name, not the brace
         let mut span = Self::span(entry);
-        if self.spec.maps.contains(&entry.kind())
+        if self.spec.maps.contains(&self.k(entry))
             && let Some(k) = first_named(entry)
         {
             span = Span::new(k.start_byte(), v.end_byte().max(k.start_byte()));
@@ -2354,7 +2377,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// Whether this node builds a string from its children: a string (interpolation), a
     /// concatenation, parentheses, or a format / URL-builder call.
     fn builds_string(&self, n: Node<'_>) -> bool {
-        let k = n.kind();
+        let k = self.k(n);
         self.spec.strings.contains(&k)
             || self.spec.interpolations.contains(&k)
             || k == "parenthesized_expression"
@@ -2373,7 +2396,7 @@ impl<'a, 't> Extraction<'a, 't> {
             if budget == 0 {
                 return false;
             }
-            if self.spec.strings.contains(&x.kind()) {
+            if self.spec.strings.contains(&self.k(x)) {
                 return true;
             }
             if d < 6 {
@@ -2400,7 +2423,7 @@ impl<'a, 't> Extraction<'a, 't> {
     fn formats_constant(&self, mut call: Node<'t>) -> bool {
         // through `URI.create(…)`, `new Uri(…)`
         for _ in 0..3 {
-            if !self.spec.calls.contains(&call.kind()) {
+            if !self.spec.calls.contains(&self.k(call)) {
                 return false;
             }
             let f = self.fname(call).to_ascii_lowercase();
@@ -2422,7 +2445,7 @@ impl<'a, 't> Extraction<'a, 't> {
     /// A concatenation of constants with no literal of its own (`voisoHost + cdrPath`): it
     /// builds a URL at this place, from text bound elsewhere.
     fn joins_constants(&self, n: Node<'t>) -> bool {
-        self.spec.binary.contains(&n.kind()) && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op)) && {
+        self.spec.binary.contains(&self.k(n)) && self.concat_op(n).is_some_and(|op| CONCAT_OPS.contains(&op)) && {
             // every part a name bound to text (a computed part makes it a wrapper's `BASE + path`)
             let names = self.names_in(n);
             !names.is_empty() && names.into_iter().all(|x| self.bound(x).is_some_and(|v| self.contains_string(v)))
@@ -2445,28 +2468,28 @@ impl<'a, 't> Extraction<'a, 't> {
     /// `Request.Builder().url(u)`, `newBuilder().uri(u)`: a setter on a builder chain takes the
     /// URL the request is sent to; it does not build one (the argument is the URL).
     fn is_chain_setter(&self, call: Node<'_>) -> bool {
-        let recv = call.child_by_field_name("object").or_else(|| {
-            let callee = call.child_by_field_name("function").or_else(|| first_named(call))?;
+        let recv = self.field(call, "object").or_else(|| {
+            let callee = self.field(call, "function").or_else(|| first_named(call))?;
             (callee.id() != call.id() && callee.named_child_count() >= 2).then(|| first_named(callee)).flatten()
         });
         let mut c = call.walk();
-        let list = call.child_by_field_name("arguments").or_else(|| {
-            call.named_children(&mut c).find(|n| matches!(n.kind(), "argument_list" | "arguments" | "value_arguments"))
+        let list = self.field(call, "arguments").or_else(|| {
+            call.named_children(&mut c).find(|n| matches!(self.k(n), "argument_list" | "arguments" | "value_arguments"))
         });
         // Spring `….get().uri("/x/{key}", key)`: a URI template and its variables
         let template = |l: Node<'_>| {
             PATH_SETTERS.contains(&self.fname(call).to_ascii_lowercase().as_str())
                 && first_named(l).is_some_and(|a| {
-                    self.spec.strings.contains(&a.kind())
-                        || first_named(a).is_some_and(|x| self.spec.strings.contains(&x.kind()))
+                    self.spec.strings.contains(&self.k(a))
+                        || first_named(a).is_some_and(|x| self.spec.strings.contains(&self.k(x)))
                 })
         };
-        recv.is_some_and(|r| self.spec.calls.contains(&r.kind()))
+        recv.is_some_and(|r| self.spec.calls.contains(&self.k(r)))
             && list.is_some_and(|l| l.named_child_count() == 1 || template(l))
     }
 
     fn concat_op(&self, n: Node<'_>) -> Option<&'a str> {
-        if let Some(op) = n.child_by_field_name("operator") {
+        if let Some(op) = self.field(n, "operator") {
             return Some(self.text(op).trim());
         }
         let (l, r) = (first_named(n)?, last_named(n)?);
@@ -2479,7 +2502,7 @@ impl<'a, 't> Extraction<'a, 't> {
         if depth >= MAX_DEPTH {
             return Template::hole(self.text(n), span);
         }
-        let kind = n.kind();
+        let kind = self.k(n);
         if self.spec.strings.contains(&kind) {
             return self.eval_string(n, depth);
         }
@@ -2494,7 +2517,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 let mut rights = vec![r];
                 let mut head = l;
                 while rights.len() < 100_000
-                    && head.kind() == kind
+                    && self.k(head) == kind
                     && self.concat_op(head).is_some_and(|o| CONCAT_OPS.contains(&o))
                     && let (Some(hl), Some(hr)) = (first_named(head), last_named(head))
                 {
@@ -2510,7 +2533,7 @@ impl<'a, 't> Extraction<'a, 't> {
                 }
                 return t;
             }
-            if op == "%" && self.spec.strings.contains(&self.unwrap(l).kind()) {
+            if op == "%" && self.spec.strings.contains(&self.k(self.unwrap(l))) {
                 let fmt = self.eval(l, depth + 1);
                 let r = self.unwrap(r);
                 let (args, named) = self.format_args(&self.items(r), depth);
@@ -2574,9 +2597,9 @@ impl<'a, 't> Extraction<'a, 't> {
         let mut c = n.walk();
         let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
         // adjacent literals (`"a" "b"`), Dart's quote-kind wrapper, shell concatenations
-        if children.iter().any(|c| self.spec.strings.contains(&c.kind())) || n.kind() == "concatenation" {
+        if children.iter().any(|c| self.spec.strings.contains(&self.k(c))) || self.k(n) == "concatenation" {
             for ch in children {
-                if !ch.kind().contains("comment") {
+                if !self.k(ch).contains("comment") {
                     out.push(self.eval(ch, depth + 1));
                 }
             }
@@ -2585,7 +2608,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let (cs, ce) = self.content_bounds(n);
         let mut last = cs;
         for ch in children {
-            if self.spec.string_parts.contains(&ch.kind()) || ch.start_byte() < cs || ch.end_byte() > ce {
+            if self.spec.string_parts.contains(&self.k(ch)) || ch.start_byte() < cs || ch.end_byte() > ce {
                 continue;
             }
             // PHP `"{$this->base}/…"`: the braces are the interpolation's, not text
@@ -2667,10 +2690,10 @@ impl<'a, 't> Extraction<'a, 't> {
     /// becomes a hole spanning the whole interpolation (what a finding underlines).
     fn eval_interp(&self, n: Node<'t>, depth: u8) -> Template {
         let span = Self::span(n);
-        let inner = if self.spec.interpolations.contains(&n.kind()) {
+        let inner = if self.spec.interpolations.contains(&self.k(n)) {
             let mut c = n.walk();
             let found = n.named_children(&mut c).find(|x| {
-                let k = x.kind();
+                let k = self.k(x);
                 !(k.contains("brace") || k.contains("format") || k.contains("conversion") || k.contains("specifier"))
             });
             match found {
@@ -2717,7 +2740,7 @@ impl<'a, 't> Extraction<'a, 't> {
         let f = self.fname(call).to_ascii_lowercase();
         let args = self.args(call);
         let recv = self.receiver(call).map(|r| self.unwrap(r));
-        let recv_string = recv.filter(|r| self.spec.strings.contains(&r.kind()));
+        let recv_string = recv.filter(|r| self.spec.strings.contains(&self.k(r)));
         if FORMAT_FNS.contains(&f.as_str()) {
             // shell `printf -v NAME FORMAT …`: the format comes after the option
             let args = if self.lang == Lang::Bash && args.first().is_some_and(|a| self.text(*a) == "-v") {
@@ -2791,13 +2814,13 @@ impl<'a, 't> Extraction<'a, 't> {
                     sep.pieces[0].exact = false;
                     t.push(sep);
                     t.push(ev(*host));
-                    if let Some(path) = rest.iter().find(|a| self.spec.strings.contains(&self.unwrap(**a).kind())) {
+                    if let Some(path) = rest.iter().find(|a| self.spec.strings.contains(&self.k(self.unwrap(**a)))) {
                         t = join(t, ev(*path));
                     }
                     t
                 }
             };
-            if let Some(init) = call.child_by_field_name("initializer") {
+            if let Some(init) = self.field(call, "initializer") {
                 let mut c = init.walk();
                 let sets: Vec<Node<'t>> = init.named_children(&mut c).collect();
                 for a in sets {
@@ -2864,14 +2887,14 @@ impl<'a, 't> Extraction<'a, 't> {
         if f != "join" && f != "jointostring" {
             return None;
         }
-        let is_str = |n: &Node<'t>| self.spec.strings.contains(&self.unwrap(*n).kind());
+        let is_str = |n: &Node<'t>| self.spec.strings.contains(&self.k(self.unwrap(*n)));
         let list = |n: Node<'t>| -> Option<Vec<Node<'t>>> {
             let n = self.unwrap(n);
-            let items = match n.kind() {
-                "composite_literal" => n.child_by_field_name("body").map(|b| self.items(b)).unwrap_or_default(),
+            let items = match self.k(n) {
+                "composite_literal" => self.field(n, "body").map(|b| self.items(b)).unwrap_or_default(),
                 "implicit_array_creation_expression" | "array_creation_expression" => {
                     let mut c = n.walk();
-                    let init = n.named_children(&mut c).find(|x| x.kind() == "initializer_expression");
+                    let init = n.named_children(&mut c).find(|x| self.k(x) == "initializer_expression");
                     init.map(|i| self.items(i)).unwrap_or_default()
                 }
                 k if self.spec.calls.contains(&k)
@@ -2926,16 +2949,54 @@ impl<'a, 't> Extraction<'a, 't> {
     }
 
     fn items(&self, n: Node<'t>) -> Vec<Node<'t>> {
-        if matches!(n.kind(), "tuple" | "list" | "array" | "array_creation_expression" | "expression_list") {
+        if matches!(self.k(n), "tuple" | "list" | "array" | "array_creation_expression" | "expression_list") {
             let mut c = n.walk();
-            return n.named_children(&mut c).filter(|x| !x.kind().contains("comment")).collect();
+            return n.named_children(&mut c).filter(|x| !self.k(x).contains("comment")).collect();
         }
-        if self.spec.maps.contains(&n.kind()) {
+        if self.spec.maps.contains(&self.k(n)) {
             let mut c = n.walk();
             return n.named_children(&mut c).collect();
         }
         vec![n]
     }
+}
+
+/// A node, or a reference to one (iterator closures hand out references).
+trait AsNode<'n> {
+    fn node(self) -> Node<'n>;
+}
+
+impl<'n> AsNode<'n> for Node<'n> {
+    fn node(self) -> Node<'n> {
+        self
+    }
+}
+
+impl<'n> AsNode<'n> for &Node<'n> {
+    fn node(self) -> Node<'n> {
+        *self
+    }
+}
+
+impl<'n> AsNode<'n> for &&Node<'n> {
+    fn node(self) -> Node<'n> {
+        **self
+    }
+}
+
+/// The node kinds of a language's grammar by id, built once per process (the names are leaked:
+/// a few hundred short strings per language).
+fn kind_table(lang: Lang) -> &'static [&'static str] {
+    static TABLES: [std::sync::OnceLock<Vec<&'static str>>; 13] = [const { std::sync::OnceLock::new() }; 13];
+    TABLES[lang as usize].get_or_init(|| {
+        let Some(g) = lang.grammar() else { return Vec::new() };
+        (0..g.node_kind_count())
+            .map(|i| {
+                let name = u16::try_from(i).ok().and_then(|i| g.node_kind_for_id(i)).unwrap_or("");
+                &*Box::leak(name.to_owned().into_boxed_str())
+            })
+            .collect()
+    })
 }
 
 fn is_member(kind: &str) -> bool {
