@@ -212,8 +212,18 @@ fn too_complex(tokens: &TokenStream) -> Option<proc_macro2::Span> {
             return Some(tt.span());
         }
         match tt {
-            TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';') => *run = 0,
-            TokenTree::Group(g) => stack.push((g.stream().into_iter(), cost + GROUP_COST, 0)),
+            // `#` starts an attribute (a doc comment is `#[doc = "…"]`): a run of them is no
+            // expression
+            TokenTree::Punct(p) if matches!(p.as_char(), ',' | ';' | '#') => *run = 0,
+            TokenTree::Group(g) => {
+                let brace = g.delimiter() == proc_macro2::Delimiter::Brace;
+                stack.push((g.stream().into_iter(), cost + GROUP_COST, 0));
+                // a `{ … }` ends an item or a block statement: the items of a module or an impl
+                // follow one another without separators
+                if brace && let Some(parent) = stack.len().checked_sub(2).and_then(|i| stack.get_mut(i)) {
+                    parent.2 = 0;
+                }
+            }
             _ => {}
         }
     }
@@ -1275,6 +1285,22 @@ mod tests {
 
     fn run(code: &str) -> LangOut {
         extract(code, &cfg()).unwrap()
+    }
+
+    #[test]
+    fn long_doc_comments_and_many_items_are_not_refused_as_nested() {
+        // hand-written code: an impl with many methods, each under a long doc comment (a run of
+        // `#[doc = …]` attributes), then a legacy call at the end
+        let mut code = String::from("struct C;\nimpl C {\n");
+        for i in 0..200 {
+            for _ in 0..40 {
+                code.push_str("    /// Explains the method at length, with an example and its caveats.\n");
+            }
+            code.push_str(&format!("    pub fn m{i}(&self, a: u32) -> u32 {{ a + {i} }}\n"));
+        }
+        code.push_str("    fn f(&self, k: &str) { post(format!(\"https://cc.voiso.com/api/v1/{k}/balance\")); }\n}\n");
+        let out = extract(&code, &cfg()).expect("an ordinary file is parsed");
+        assert!(out.candidates.iter().any(|c| c.url == "https://cc.voiso.com/api/v1/{k}/balance"));
     }
 
     #[test]
