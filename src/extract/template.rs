@@ -138,10 +138,6 @@ pub fn hole_text(name: &str) -> String {
     format!("{{{}}}", n.trim())
 }
 
-/// Substitute printf-style (`%s`, `%d`, `%v`, `%(name)s`) or brace-style (`{}`, `{0}`, `{name}`)
-/// placeholders of a format string with argument templates, positionally or by name. Pieces
-/// with no matching argument are left as they are (they are placeholders already).
-#[must_use]
 /// A Ruby named reference at the start of `s`: `%<name>s` (with a conversion letter) or
 /// `%{name}`; its length and the name.
 fn ruby_named(s: &str) -> Option<(usize, &str)> {
@@ -163,6 +159,11 @@ fn ruby_named(s: &str) -> Option<(usize, &str)> {
     is_name(name).then_some((close + 3, name))
 }
 
+/// Substitute printf-style (`%s`, `%d`, `%v`, `%(name)s`, Ruby's `%<name>s` and `%{name}`) or
+/// brace-style (`{}`, `{0}`, `{name}`) placeholders of a format string with argument templates,
+/// positionally or by name. Pieces with no matching argument are left as they are (they are
+/// placeholders already).
+#[must_use]
 pub fn substitute(fmt: &Template, args: &[Template], named: &[(String, Template)]) -> Template {
     let mut out = Template::default();
     let mut next = 0usize;
