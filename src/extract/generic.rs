@@ -159,9 +159,9 @@ const WINDOW_ABOVE: usize = 3;
 const WINDOW_BELOW: usize = 8;
 
 static UPPER_METHOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(GET|POST|PUT|PATCH|DELETE)\b[^\n]{0,40}$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(GET|POST|PUT|PATCH|DELETE)(?-u:\b)[^\n]{0,40}$").unwrap());
 static CALL_METHOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(get|post|put|patch|delete)(?:Async|_request|Request)?\s*[(!]\s*(?:[A-Za-z_][\w.:]*\s*\(\s*)?[fbrus$@]*["'`]?$"#)
+    Regex::new(r#"(?i)(?-u:\b)(get|post|put|patch|delete)(?:Async|_request|Request)?\s*[(!]\s*(?:[A-Za-z_][A-Za-z0-9_.:]*\s*\(\s*)?[fbrus$@]*["'`]?$"#)
         .unwrap()
 });
 static CURL_X: LazyLock<Regex> =
@@ -177,15 +177,16 @@ static CURL_DATA: LazyLock<Regex> = LazyLock::new(|| {
 static CURL_GET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\s)(?:-[sSfLkvqNi]*G[sSfLkvqNi]*|--get)(?:\s|$)").unwrap());
 static FIELD_METHOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\\?["']?\bmethod\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
+    Regex::new(r#"(?i)\\?["']?(?-u:\b)method\\?["']?\s*[:=]>?\s*\\?["'](GET|POST|PUT|PATCH|DELETE)\\?["']"#).unwrap()
 });
 /// `" + api_key + "` after a URL string: the operator, the expression, and whether a string follows.
 static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^["']\s*(?:\+|\.\.?|<<)\s*([A-Za-z_$@][\w$.]*(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,40}\))?)(?:\s*(?:\+|\.\.?|<<)\s*(["']))?"#)
+    Regex::new(r#"^["']\s*(?:\+|\.\.?|<<)\s*([A-Za-z_$@][A-Za-z0-9_$.]*(?:\[[^\]\n]{0,40}\]|\([^)\n]{0,40}\))?)(?:\s*(?:\+|\.\.?|<<)\s*(["']))?"#)
         .unwrap()
 });
-static QUERY_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)(params|query|searchParams|qs|\bjson\b|\bdata\b|\bbody\b|\bform\b)"#).unwrap());
+static QUERY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(params|query|searchParams|qs|(?-u:\b)json(?-u:\b)|(?-u:\b)data(?-u:\b)|(?-u:\b)body(?-u:\b)|(?-u:\b)form(?-u:\b))"#).unwrap()
+});
 
 /// Finds the candidates of one file.
 pub struct GenericExtractor {
@@ -204,7 +205,7 @@ impl GenericExtractor {
         // "key": v · 'key' => v · \"key\": v (JSON inside a string) · {"key": "key", "value": v}
         // (Postman) · { key: v } (object literal) · q.Set("key", v) / .queryParam("key", v)
         let field = Regex::new(&format!(
-            r#"(?:\\?["']({names})\\?["']\s*\]?\s*(?::|=>|=)\s*|[{{,(]\s*({names})\s*:\s|\b([A-Za-z_]\w*)\s*\(\s*["']({names})["']\s*,\s*)"#
+            r#"(?:\\?["']({names})\\?["']\s*\]?\s*(?::|=>|=)\s*|[{{,(]\s*({names})\s*:\s|(?-u:\b)([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*["']({names})["']\s*,\s*)"#
         ))
         .unwrap();
         let headers = cfg.header_names.iter().map(|h| regex::escape(h)).collect::<Vec<_>>().join("|");
