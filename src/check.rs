@@ -316,21 +316,11 @@ fn check_candidate<'v>(
         }
         calls.push((file.position(cand.span.start).line, vi));
         // secrets in this URL: literal key segment, literal key values, and key-shaped literals
-        // a `{key}` written in the path is a template variable: a `key` passed beside the URL
-        // fills it (`AddUrlSegment("key", k)`, resty `SetPathParams`, Spring URI variables), so
-        // it is the path key, not a query or body field
-        let path_var = |name: &str| {
-            url.segments.iter().any(|s| {
-                s.placeholder
-                    && s.text.trim_start_matches(['{', ':']).trim_end_matches('}').eq_ignore_ascii_case(name)
-                    && cand.exact(s.at).is_some()
-            })
-        };
         let key_params: Vec<Param> = url
             .query
             .iter()
             .map(|p| Param { span: abs(p.span), value_span: abs(p.value_span), ..p.clone() })
-            .chain(cand.params.iter().filter(|p| !bound_in_path(cand, p)).cloned())
+            .chain(cand.params.iter().filter(|p| !fills_path_var(cand, &url, p)).cloned())
             .filter(|p| vendor.key_params.iter().any(|k| k.eq_ignore_ascii_case(&p.name)))
             .collect();
         for p in &key_params {
@@ -365,11 +355,6 @@ fn check_candidate<'v>(
                 url_keys.push((at, vi));
             }
         }
-        // (a literal key there is still a hard-coded key, above)
-        let key_params: Vec<Param> = key_params
-            .into_iter()
-            .filter(|p| p.location == ParamLocation::Header || !cand.params.contains(p) || !path_var(&p.name))
-            .collect();
         let mut mine: Vec<Span> = secrets[first_secret..].to_vec();
         mine.sort_unstable();
         let url_norm = normalise(&file.text, cand.span, &mine);
@@ -760,22 +745,20 @@ fn cand_segs(pieces: &[Piece]) -> Vec<CandSeg<'_>> {
         .collect()
 }
 
-/// A query or body entry that fills a `{name}` written in the URL's path (resty
+/// A query or body entry that fills a `{name}` or `:name` written in the URL's path (resty
 /// `SetPathParams`, RestSharp `AddUrlSegment`, Spring's URI variables map): it is the path
 /// segment already reported, not a parameter sent.
-fn bound_in_path(cand: &Candidate, p: &Param) -> bool {
-    if p.location == ParamLocation::Header {
-        return false;
-    }
-    let pat = format!("{{{}}}", p.name);
-    let path_end = cand.url.find('?').unwrap_or(cand.url.len());
-    cand.url[..path_end].match_indices(&pat).any(|(i, _)| {
-        cand.map.is_empty()
-            || cand.map.iter().any(|m| {
+fn fills_path_var(cand: &Candidate, url: &UrlTemplate, p: &Param) -> bool {
+    p.location != ParamLocation::Header
+        && url.segments.iter().any(|s| {
+            s.placeholder
+                && s.text.trim_start_matches(['{', ':']).trim_end_matches('}').eq_ignore_ascii_case(&p.name)
                 // written in a literal or a constant; not a `{name}` hole for a computed value
-                (m.exact || m.url.len() > pat.len()) && m.url.start <= i && i + pat.len() <= m.url.end
-            })
-    })
+                && (cand.map.is_empty()
+                    || cand.map.iter().any(|m| {
+                        (m.exact || m.url.len() > s.at.len()) && m.url.start <= s.at.start && s.at.end <= m.url.end
+                    }))
+        })
 }
 
 /// The most specific match (most literal segments); among equals, the one whose method matches.
