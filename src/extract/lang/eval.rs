@@ -445,7 +445,8 @@ impl<'a, 't> Extraction<'a, 't> {
                 out.comments.push(Self::span(node));
                 continue;
             }
-            let doc_call = self.spec.calls.contains(&kind) && self.is_doc_call(node);
+            let is_call = self.spec.calls.contains(&kind);
+            let doc_call = is_call && self.is_doc_call(node);
             if doc_call {
                 // the text arguments of `it("…", fn)`, `log.info(f"…")` are documentation; the
                 // other arguments (a test's body) are code
@@ -465,10 +466,11 @@ impl<'a, 't> Extraction<'a, 't> {
                 self.scopes.push((node.start_byte(), node.end_byte(), node.id()));
             }
             self.walk_members(node);
-            if self.spec.calls.contains(&kind) {
+            if is_call {
                 calls.push(node);
                 // `format("%<key>s/…", key: k)`: named arguments fill the template, no call sends them
-                if FORMAT_FNS.contains(&self.fname(node).to_ascii_lowercase().as_str()) {
+                let f = self.fname(node);
+                if FORMAT_FNS.iter().any(|x| x.eq_ignore_ascii_case(f)) {
                     for a in self.args(node) {
                         if self.pair(a).is_some() {
                             out.structured.push(Self::span(a));
@@ -2987,7 +2989,9 @@ impl<'n> AsNode<'n> for &&Node<'n> {
 /// The node kinds of a language's grammar by id, built once per process (the names are leaked:
 /// a few hundred short strings per language).
 fn kind_table(lang: Lang) -> &'static [&'static str] {
-    static TABLES: [std::sync::OnceLock<Vec<&'static str>>; 13] = [const { std::sync::OnceLock::new() }; 13];
+    // one table per language: `Lang::Rust` is the last variant
+    const LANGS: usize = Lang::Rust as usize + 1;
+    static TABLES: [std::sync::OnceLock<Vec<&'static str>>; LANGS] = [const { std::sync::OnceLock::new() }; LANGS];
     TABLES[lang as usize].get_or_init(|| {
         let Some(g) = lang.grammar() else { return Vec::new() };
         (0..g.node_kind_count())

@@ -22,7 +22,7 @@ use crate::source::Span;
 /// proportion to the file; minified bundles and generated code are rarely hand-written calls).
 pub const MAX_PARSE_BYTES: usize = 2 * 1024 * 1024;
 
-/// The languages understood.
+/// The languages understood (`Rust` stays last: per-language tables are sized by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Lang {
     Python,
